@@ -1,0 +1,96 @@
+"""Configuration use cases: fields, counters, devices, users, tokens."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hall import auth
+from hall.counters import find_counter
+from hall.errors import Duplicate
+from hall.errors import Invalid
+from hall.errors import NotFound
+from hall.models import Centre
+from hall.models import Counter
+from hall.models import CounterField
+from hall.models import Device
+from hall.models import Field
+from hall.models import User
+from hall.tickets import find_field
+
+
+def add_field(session: Session, centre: Centre, code: str, name: str, **options: object) -> Field:
+    """A new field of the centre; codes are unique within it."""
+    taken = session.scalar(select(Field.id).where(Field.centre_id == centre.id, Field.code == code))
+    if taken is not None:
+        raise Duplicate("Mã lĩnh vực đã tồn tại", "duplicate_code")
+    if options.get("prefix") is None and options.get("block_start") is None:
+        options["prefix"] = _free_prefix(session, centre)
+    field = Field(centre_id=centre.id, code=code, name=name, **options)
+    session.add(field)
+    session.flush()
+    return field
+
+
+def _free_prefix(session: Session, centre: Centre) -> str:
+    """The first letter no other field of the centre uses (A, B, …)."""
+    used = set(session.scalars(select(Field.prefix).where(Field.centre_id == centre.id)))
+    for letter in "ABCDEFGHJKLMNPQRSTUVWXYZ":
+        if letter not in used:
+            return letter
+    raise Invalid("Hết chữ cái tiền tố; hãy chọn tiền tố", "prefix_required")
+
+
+def add_counter(session: Session, centre: Centre, number: int, name: str,
+                field_codes: list[str]) -> Counter:
+    """A new counter serving the given fields in that order."""
+    taken = session.scalar(
+        select(Counter.id).where(Counter.centre_id == centre.id, Counter.number == number)
+    )
+    if taken is not None:
+        raise Duplicate("Số quầy đã tồn tại", "duplicate_counter")
+    if len(set(field_codes)) != len(field_codes):
+        raise Invalid("Một lĩnh vực bị lặp lại", "invalid_body")
+    fields = [find_field(session, centre.id, code) for code in field_codes]
+    counter = Counter(centre_id=centre.id, number=number, name=name or f"Quầy {number}")
+    counter.field_links = [CounterField(field=f, position=i) for i, f in enumerate(fields)]
+    session.add(counter)
+    session.flush()
+    return counter
+
+
+def add_device(session: Session, centre: Centre, kind: str, name: str, now: datetime,
+               counter_number: int | None = None, printer: str | None = None
+               ) -> tuple[Device, str]:
+    """A new device and its token (returned once, stored hashed)."""
+    counter = find_counter(session, centre.id, counter_number) if counter_number else None
+    token, digest = auth.new_token()
+    device = Device(
+        centre_id=centre.id, kind=kind, name=name, counter_id=counter.id if counter else None,
+        printer=printer or "none", token_hash=digest, created_at=now,
+    )  # fmt: skip
+    session.add(device)
+    session.flush()
+    return device, token
+
+
+def add_user(session: Session, centre: Centre, username: str, role: str, password: str,
+             now: datetime, full_name: str = "") -> User:
+    if session.scalar(select(User.id).where(User.username == username)) is not None:
+        raise Duplicate("Tên đăng nhập đã tồn tại", "duplicate_username")
+    user = User(
+        centre_id=centre.id, username=username, role=role, full_name=full_name,
+        password_hash=auth.hash_password(password), created_at=now,
+    )  # fmt: skip
+    session.add(user)
+    session.flush()
+    return user
+
+
+def find_user(session: Session, centre: Centre, username: str) -> User:
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None or user.centre_id != centre.id:
+        raise NotFound("Không có người dùng này", "unknown_user")
+    return user

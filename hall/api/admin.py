@@ -1,0 +1,89 @@
+"""Configuration endpoints: fields, counters, devices, users and their tokens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import jsonify
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from hall import admin
+from hall import queue
+from hall import serialize
+from hall.api import schemas as s
+from hall.api.common import now
+from hall.api.spec import endpoint
+from hall.auth import ANY
+from hall.auth import Principal
+from hall.auth import issue_user_token
+from hall.db import get_session
+from hall.errors import Duplicate
+
+ADMIN = frozenset({"admin"})
+CREATED = {201: None, 404: s.ErrorOut, 409: s.ErrorOut}
+
+
+def _commit(session: Session) -> None:
+    """Commit; a unique constraint lost to a concurrent request is a 409, not a 500."""
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        raise Duplicate() from None
+
+
+@endpoint("/fields", "POST", summary="Add a field", roles=ADMIN, body=s.FieldIn,
+          responses={**CREATED, 201: s.FieldOut})
+def create_field(principal: Principal, body: s.FieldIn) -> Any:
+    session = get_session()
+    options = body.model_dump(exclude={"code", "name"})
+    field = admin.add_field(session, principal.centre, body.code, body.name, **options)
+    _commit(session)
+    return jsonify(serialize.field_json(field, 0)), 201
+
+
+@endpoint("/fields", "GET", summary="Fields with waiting counts", roles=ANY,
+          responses={200: [s.FieldOut]})
+def list_fields(principal: Principal) -> Any:
+    rows = queue.fields_with_counts(get_session(), principal.centre.id)
+    return jsonify([serialize.field_json(field, waiting) for field, waiting in rows])
+
+
+@endpoint("/counters", "POST", summary="Add a counter", roles=ADMIN, body=s.CounterIn,
+          responses={**CREATED, 201: s.CounterOut})
+def create_counter(principal: Principal, body: s.CounterIn) -> Any:
+    session = get_session()
+    counter = admin.add_counter(session, principal.centre, body.number, body.name, body.fields)
+    _commit(session)
+    return jsonify(serialize.counter_json(session, counter, principal.centre, now(), None)), 201
+
+
+@endpoint("/devices", "POST", summary="Add a device; its token is shown once", roles=ADMIN,
+          body=s.DeviceIn, responses={**CREATED, 201: s.DeviceOut})
+def create_device(principal: Principal, body: s.DeviceIn) -> Any:
+    session = get_session()
+    device, token = admin.add_device(session, principal.centre, body.kind, body.name, now(),
+                                     body.counter, body.printer)
+    _commit(session)
+    return jsonify({**serialize.device_json(device, body.counter), "token": token}), 201
+
+
+@endpoint("/users", "POST", summary="Add a user", roles=ADMIN, body=s.UserIn,
+          responses={**CREATED, 201: s.UserOut})
+def create_user(principal: Principal, body: s.UserIn) -> Any:
+    session = get_session()
+    user = admin.add_user(session, principal.centre, body.username, body.role, body.password,
+                          now(), body.full_name)
+    _commit(session)
+    return jsonify(serialize.user_json(user)), 201
+
+
+@endpoint("/users/<username>/tokens", "POST", summary="A new API token for the user",
+          roles=ADMIN, responses={**CREATED, 201: s.TokenOut})
+def create_token(principal: Principal, username: str) -> Any:
+    session = get_session()
+    user = admin.find_user(session, principal.centre, username)
+    token = issue_user_token(session, user, now())
+    _commit(session)
+    return jsonify({"token": token}), 201

@@ -1,0 +1,273 @@
+"""Request and response schemas; validation and the OpenAPI document both come from here."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+from typing import Literal
+
+from pydantic import BaseModel
+from pydantic import ConfigDict
+from pydantic import Field
+from pydantic import model_validator
+
+Code = Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_.-]+$")]
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+CounterNumber = Annotated[int, Field(ge=1, le=9999)]
+Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
+
+
+class Body(BaseModel):
+    """A JSON request body: types are strict and unknown keys are refused."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+
+class Out(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class FieldIn(Body):
+    code: Code
+    name: Name
+    name_en: Annotated[str, Field(max_length=200)] = ""
+    prefix: Annotated[str, Field(min_length=1, max_length=4, pattern=r"^[A-Z]+$")] | None = None
+    icon: Annotated[str, Field(max_length=64)] = ""
+    position: Annotated[int, Field(ge=0, le=10000)] = 0
+    block_start: Annotated[int, Field(ge=0, le=99_999_999)] | None = None
+    block_end: Annotated[int, Field(ge=0, le=99_999_999)] | None = None
+    target_wait_s: Annotated[int, Field(ge=0, le=86400)] = 900
+    daily_capacity: Annotated[int, Field(ge=1, le=100_000)] | None = None
+
+    @model_validator(mode="after")
+    def _numbering(self) -> FieldIn:
+        if (self.block_start is None) != (self.block_end is None):
+            raise ValueError("block_start and block_end go together")
+        if self.block_start is not None:
+            if self.prefix is not None:
+                raise ValueError("a field numbers by prefix or by block, not both")
+            if self.block_end is not None and self.block_end < self.block_start:
+                raise ValueError("block_end is before block_start")
+        return self
+
+
+class CounterIn(Body):
+    number: CounterNumber
+    name: Annotated[str, Field(max_length=200)] = ""
+    fields: Annotated[list[Code], Field(max_length=200)]
+
+
+class DeviceIn(Body):
+    kind: Literal["kiosk", "display", "tablet"]
+    name: Name
+    counter: CounterNumber | None = None
+    printer: Annotated[
+        str,
+        Field(max_length=300, pattern=r"^(none|agent|network://[^\s]+|usb://[0-9A-Fa-fx]+:[0-9A-Fa-fx]+"
+              r"|serial://[^\s]+|file://[^\s]+|win32://.+)$"),
+    ] | None = None  # fmt: skip
+
+    @model_validator(mode="after")
+    def _tablet_counter(self) -> DeviceIn:
+        if self.kind == "tablet" and self.counter is None:
+            raise ValueError("a tablet belongs to a counter")
+        if self.printer is not None and self.kind != "kiosk":
+            raise ValueError("only a kiosk has a printer")
+        return self
+
+
+class UserIn(Body):
+    username: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.@-]+$")]
+    role: Literal["admin", "manager", "officer"]
+    password: Annotated[str, Field(min_length=8, max_length=200)]
+    full_name: Annotated[str, Field(max_length=200)] = ""
+
+
+class TicketIn(Body):
+    field: Code
+    priority: bool = False
+    priority_category: Annotated[str, Field(max_length=32)] | None = None
+
+
+class TransferIn(Body):
+    field: Code | None = None
+    counter: CounterNumber | None = None
+
+    @model_validator(mode="after")
+    def _one_target(self) -> TransferIn:
+        if (self.field is None) == (self.counter is None):
+            raise ValueError("give exactly one of field or counter")
+        return self
+
+
+class RatingIn(Body):
+    ticket: Id
+    level: Annotated[str, Field(max_length=32)]
+    reasons: Annotated[list[Annotated[str, Field(max_length=32)]], Field(max_length=10)] = []
+    comment: Annotated[str, Field(max_length=1000)] = ""
+
+
+class StatsQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    from_: date = Field(alias="from")
+    to: date
+    by: Literal["field", "counter", "officer", "day", "hour"] = "field"
+
+    @model_validator(mode="after")
+    def _range(self) -> StatsQuery:
+        if self.to < self.from_:
+            raise ValueError("'to' is before 'from'")
+        if (self.to - self.from_).days > 366:
+            raise ValueError("at most 367 days at once")
+        return self
+
+
+# Responses (documentation; tests check real answers against them).
+
+
+class FieldRef(Out):
+    code: str
+    name: str
+
+
+class TicketOut(Out):
+    id: int
+    number: str
+    field: FieldRef
+    status: Literal["waiting", "called", "serving", "done", "no_show", "transferred", "cancelled"]
+    priority: bool
+    priority_category: str | None
+    source: str
+    issued_at: str
+    called_at: str | None
+    started_at: str | None
+    finished_at: str | None
+    counter: int | None
+    waiting_ahead: int | None
+    estimated_wait_s: int | None
+    track_url: str
+    transferred_from: int | None
+
+
+class FieldOut(Out):
+    code: str
+    name: str
+    name_en: str
+    icon: str
+    position: int
+    prefix: str | None
+    block_start: int | None
+    block_end: int | None
+    target_wait_s: int
+    daily_capacity: int | None
+    is_open: bool
+    waiting: int | None = None
+
+
+class OfficerOut(Out):
+    username: str
+    full_name: str
+
+
+class CounterOut(Out):
+    number: int
+    name: str
+    state: Literal["open", "paused", "closed"]
+    officer: OfficerOut | None
+    fields: list[str]
+    ticket: TicketOut | None
+
+
+class CounterRef(Out):
+    number: int
+    name: str
+
+
+class CallOut(Out):
+    ticket: TicketOut
+    counter: CounterRef
+    recall: bool
+    at: str | None
+
+
+class QueueField(Out):
+    code: str
+    name: str
+    waiting: int
+
+
+class CentreRef(Out):
+    code: str
+    name: str
+
+
+class QueueOut(Out):
+    centre: CentreRef
+    fields: list[QueueField]
+    counters: list[CounterOut]
+    recent: list[CallOut]
+
+
+class DeviceOut(Out):
+    id: int
+    kind: str
+    name: str
+    counter: int | None
+    printer: str
+    token: str
+
+
+class UserOut(Out):
+    username: str
+    role: str
+    full_name: str
+    active: bool
+
+
+class TokenOut(Out):
+    token: str
+
+
+class RatingOut(Out):
+    id: int
+    ticket: int
+    level: str
+    reasons: list[str]
+    comment: str
+    rated_at: str | None
+
+
+class Durations(Out):
+    avg: float | None
+    p50: float | None
+    p90: float | None
+
+
+class RatingSummary(Out):
+    count: int
+    by_level: dict[str, int]
+    satisfied_pct: float | None
+
+
+class StatsRow(Out):
+    key: str | int
+    issued: int
+    served: int
+    no_show: int
+    wait_s: Durations
+    service_s: Durations
+    ratings: RatingSummary
+
+
+class StatsOut(Out):
+    rows: list[StatsRow]
+
+
+class ErrorDetail(Out):
+    code: str
+    message: str
+
+
+class ErrorOut(Out):
+    error: ErrorDetail

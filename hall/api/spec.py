@@ -1,0 +1,192 @@
+"""The `endpoint` decorator: authenticate, validate, and record the operation for OpenAPI."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from dataclasses import field
+from typing import Any
+
+from flask import Blueprint
+from flask import request
+from pydantic import BaseModel
+from pydantic import ValidationError
+from pydantic.json_schema import models_json_schema
+
+from hall import auth
+from hall.api.schemas import ErrorOut
+from hall.db import get_session
+from hall.errors import Invalid
+from hall.errors import Unauthorized
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+ERRORS = {
+    400: "Invalid body or parameters", 401: "No or bad token",
+    403: "The token may not do this", 404: "No such thing",
+    409: "The state forbids it", 429: "Too many requests",
+}  # fmt: skip
+
+
+@dataclass
+class Operation:
+    rule: str
+    method: str
+    summary: str
+    roles: frozenset[str]
+    body: type[BaseModel] | None
+    query: type[BaseModel] | None
+    responses: dict[int, type[BaseModel] | list[type[BaseModel]] | None]
+    headers: list[str] = field(default_factory=list)
+
+
+OPERATIONS: list[Operation] = []
+
+
+def _validation_message(exc: ValidationError) -> str:
+    first = exc.errors(include_url=False)[0]
+    where = ".".join(str(part) for part in first["loc"]) or "body"
+    return f"Dữ liệu không hợp lệ ở '{where}': {first['msg']}"
+
+
+def parse_body(model: type[BaseModel]) -> BaseModel:
+    """The request's JSON body validated by `model`, or a 400."""
+    raw = request.get_data(cache=True)
+    try:
+        return model.model_validate_json(raw or b"")
+    except ValidationError as exc:
+        if any(error["type"] == "json_invalid" for error in exc.errors()):
+            raise Invalid("Nội dung không phải JSON hợp lệ", "invalid_json") from None
+        raise Invalid(_validation_message(exc), "invalid_body") from None
+
+
+def parse_query(model: type[BaseModel]) -> BaseModel:
+    try:
+        return model.model_validate(request.args.to_dict())
+    except ValidationError as exc:
+        raise Invalid(_validation_message(exc), "invalid_parameters") from None
+
+
+def authenticate() -> auth.Principal:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized()
+    principal = auth.principal_for(get_session(), token.strip())
+    if principal is None:
+        raise Unauthorized()
+    return principal
+
+
+def endpoint(rule: str, method: str, *, summary: str, roles: frozenset[str],
+             body: type[BaseModel] | None = None, query: type[BaseModel] | None = None,
+             responses: dict[int, Any], headers: list[str] | None = None
+             ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register a view: token checked (401), role checked (403), body/query validated (400)."""
+
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        OPERATIONS.append(Operation(rule, method, summary, roles, body, query, responses,
+                                    headers or []))
+
+        @functools.wraps(view)
+        def wrapper(**kwargs: Any) -> Any:
+            principal = authenticate()
+            principal.require(roles)
+            if body is not None:
+                kwargs["body"] = parse_body(body)
+            if query is not None:
+                kwargs["query"] = parse_query(query)
+            return view(principal, **kwargs)
+
+        bp.add_url_rule(rule, endpoint=view.__name__, view_func=wrapper, methods=[method])
+        return wrapper
+
+    return decorate
+
+
+def _path(rule: str) -> tuple[str, list[dict[str, Any]]]:
+    params = []
+    for converter, name in re.findall(r"<(?:(\w+):)?(\w+)>", rule):
+        kind = "integer" if converter == "int" else "string"
+        params.append({"name": name, "in": "path", "required": True, "schema": {"type": kind}})
+    return "/api/v1" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule), params
+
+
+def _ref(model: type[BaseModel]) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{model.__name__}"}
+
+
+def _models() -> list[type[BaseModel]]:
+    found: dict[str, type[BaseModel]] = {"ErrorOut": ErrorOut}
+    for op in OPERATIONS:
+        for model in (op.body, op.query, *op.responses.values()):
+            if isinstance(model, list):
+                model = model[0]
+            if model is not None:
+                found[model.__name__] = model
+    return list(found.values())
+
+
+def _operation(op: Operation) -> dict[str, Any]:
+    path, params = _path(op.rule)
+    item: dict[str, Any] = {
+        "summary": op.summary,
+        "description": "Allowed: " + ", ".join(sorted(op.roles)),
+        "operationId": f"{op.method.lower()}_{path.strip('/').replace('/', '_')}",
+        "parameters": params + [
+            {"name": name, "in": "header", "required": False, "schema": {"type": "string"}}
+            for name in op.headers
+        ],
+        "security": [{"bearer": []}],
+        "responses": {},
+    }
+    if op.query is not None:
+        schema = op.query.model_json_schema(by_alias=True)
+        required = set(schema.get("required", []))
+        for name, prop in schema["properties"].items():
+            item["parameters"].append(
+                {"name": name, "in": "query", "required": name in required, "schema": prop}
+            )
+    if op.body is not None:
+        item["requestBody"] = {
+            "required": True, "content": {"application/json": {"schema": _ref(op.body)}},
+        }  # fmt: skip
+    for status, model in op.responses.items():
+        response: dict[str, Any] = {"description": "OK" if status < 300 else ERRORS[status]}
+        if isinstance(model, list):
+            schema: dict[str, Any] = {"type": "array", "items": _ref(model[0])}
+            response["content"] = {"application/json": {"schema": schema}}
+        elif model is not None:
+            response["content"] = {"application/json": {"schema": _ref(model)}}
+        item["responses"][str(status)] = response
+    for status in (400, 401, 403):
+        item["responses"].setdefault(str(status), {
+            "description": ERRORS[status],
+            "content": {"application/json": {"schema": _ref(ErrorOut)}},
+        })  # fmt: skip
+    return item
+
+
+def openapi_document() -> dict[str, Any]:
+    """OpenAPI 3.1 built from the registered operations and their pydantic schemas."""
+    _, defs = models_json_schema(
+        [(model, "validation") for model in _models()],
+        ref_template="#/components/schemas/{model}",
+    )
+    paths: dict[str, dict[str, Any]] = {}
+    for op in OPERATIONS:
+        path, _ = _path(op.rule)
+        paths.setdefault(path, {})[op.method.lower()] = _operation(op)
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "hall API", "version": "1",
+                 "description": "Kiosk and queue-number system; see API.md."},
+        "servers": [{"url": "/"}],
+        "paths": paths,
+        "components": {
+            "schemas": defs.get("$defs", {}),
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        },
+    }

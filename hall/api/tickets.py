@@ -1,0 +1,103 @@
+"""Ticket issue, lookup, cancel, the queue snapshot, and ratings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import jsonify
+from flask import request
+from sqlalchemy.exc import IntegrityError
+
+from hall import ratings
+from hall import realtime
+from hall import serialize
+from hall import tickets
+from hall.api import schemas as s
+from hall.api.common import now
+from hall.api.spec import endpoint
+from hall.auth import ANY
+from hall.auth import USERS
+from hall.auth import Principal
+from hall.db import get_session
+from hall.errors import Forbidden
+from hall.errors import Invalid
+
+ISSUERS = USERS | {"kiosk"}
+
+
+def _idempotency_key() -> str | None:
+    key = request.headers.get("Idempotency-Key")
+    if key is not None and not 1 <= len(key.strip()) <= 200:
+        raise Invalid("Idempotency-Key phải dài từ 1 đến 200 ký tự", "invalid_idempotency_key")
+    return key.strip() if key else None
+
+
+@endpoint("/tickets", "POST", summary="Issue a ticket", roles=ISSUERS, body=s.TicketIn,
+          responses={201: s.TicketOut, 200: s.TicketOut, 404: s.ErrorOut, 409: s.ErrorOut},
+          headers=["Idempotency-Key"])
+def issue_ticket(principal: Principal, body: s.TicketIn) -> Any:
+    session, centre, moment, key = get_session(), principal.centre, now(), _idempotency_key()
+    if key and (seen := tickets.recall_key(session, principal.credential, key, centre, moment)):
+        return jsonify(serialize.ticket_json(session, seen, centre, moment)), 200
+    actor = tickets.Actor(principal.user.id if principal.user else None,
+                          principal.device.id if principal.device else None)
+    ticket = tickets.issue(session, centre, body.field, now=moment, actor=actor,
+                           source="kiosk" if principal.device else "api",
+                           priority=body.priority, category=body.priority_category)
+    if key:
+        tickets.remember_key(session, principal.credential, key, ticket)
+    try:
+        session.commit()
+    except IntegrityError:
+        # The same key raced us from another request: answer with its ticket.
+        session.rollback()
+        if not key:
+            raise
+        seen = tickets.recall_key(session, principal.credential, key, centre, moment)
+        if seen is None:
+            raise
+        return jsonify(serialize.ticket_json(session, seen, centre, moment)), 200
+    realtime.queue_changed(session, centre)
+    return jsonify(serialize.ticket_json(session, ticket, centre, moment)), 201
+
+
+@endpoint("/tickets/<int:ticket_id>", "GET", summary="A ticket", roles=ANY,
+          responses={200: s.TicketOut, 404: s.ErrorOut})
+def get_ticket(principal: Principal, ticket_id: int) -> Any:
+    session = get_session()
+    ticket = tickets.get_ticket(session, principal.centre.id, ticket_id)
+    return jsonify(serialize.ticket_json(session, ticket, principal.centre, now()))
+
+
+@endpoint("/tickets/<int:ticket_id>/cancel", "POST", summary="Cancel a waiting ticket",
+          roles=USERS, responses={200: s.TicketOut, 404: s.ErrorOut, 409: s.ErrorOut})
+def cancel_ticket(principal: Principal, ticket_id: int) -> Any:
+    session, centre, moment = get_session(), principal.centre, now()
+    actor = tickets.Actor(user_id=principal.officer().id)
+    ticket = tickets.cancel(session, centre.id, ticket_id, now=moment, actor=actor)
+    session.commit()
+    realtime.ticket_updated(session, centre, ticket, waiting_changed=True)
+    return jsonify(serialize.ticket_json(session, ticket, centre, moment))
+
+
+@endpoint("/queue", "GET", summary="The hall's queue now", roles=ANY,
+          responses={200: s.QueueOut})
+def get_queue(principal: Principal) -> Any:
+    return jsonify(serialize.queue_json(get_session(), principal.centre, now()))
+
+
+@endpoint("/ratings", "POST", summary="Rate a finished service (the counter's tablet)",
+          roles=frozenset({"tablet"}), body=s.RatingIn,
+          responses={201: s.RatingOut, 404: s.ErrorOut, 409: s.ErrorOut})
+def create_rating(principal: Principal, body: s.RatingIn) -> Any:
+    session, centre = get_session(), principal.centre
+    if principal.device is None:
+        raise Forbidden()
+    rating = ratings.rate(session, centre, principal.device, body.ticket, body.level,
+                          body.reasons, body.comment, now())
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        raise ratings.AlreadyRated() from None
+    return jsonify(serialize.rating_json(rating, centre)), 201

@@ -1,0 +1,35 @@
+"""The application factory's body."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from hall import config
+from hall import db
+from hall import errors
+from hall import realtime
+
+
+def build_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Configure, attach the database and Socket.IO, register blueprints."""
+    app = Flask("hall", instance_relative_config=True)
+    config.load(app, test_config)
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    db.init_app(app)
+    errors.register(app)
+
+    from counter import bp as counter_bp
+    from display import bp as display_bp
+    from hall.api import bp as api_bp
+    from hall.cli import register_commands
+    from kiosk import bp as kiosk_bp
+
+    app.register_blueprint(api_bp)
+    for surface in (kiosk_bp, display_bp, counter_bp):
+        app.register_blueprint(surface)
+    register_commands(app)
+    realtime.init_app(app)
+    return app

@@ -1,0 +1,90 @@
+"""Bearer tokens for users and devices: made, hashed, looked up, checked against roles."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash
+from werkzeug.security import generate_password_hash
+
+from hall.errors import Forbidden
+from hall.models import ApiToken
+from hall.models import Centre
+from hall.models import Device
+from hall.models import User
+
+USERS = frozenset({"admin", "manager", "officer"})
+ANY = frozenset({"admin", "manager", "officer", "kiosk", "display", "tablet"})
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Whoever a token stands for: `role` is a user role or a device kind."""
+
+    role: str
+    centre: Centre
+    user: User | None = None
+    device: Device | None = None
+
+    @property
+    def credential(self) -> str:
+        """A stable key for idempotency records."""
+        return f"user:{self.user.id}" if self.user else f"device:{self.device.id}"  # type: ignore[union-attr]
+
+    def require(self, roles: frozenset[str]) -> None:
+        if self.role not in roles:
+            raise Forbidden()
+
+    def officer(self) -> User:
+        """The user behind the token; devices may not act at counters."""
+        if self.user is None:
+            raise Forbidden("Chỉ cán bộ mới làm được việc này")
+        return self.user
+
+
+def new_token() -> tuple[str, str]:
+    """A fresh token and the hash we store (the token is shown once)."""
+    token = secrets.token_urlsafe(32)
+    return token, hash_token(token)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password)
+
+
+def check_password(user: User, password: str) -> bool:
+    return check_password_hash(user.password_hash, password)
+
+
+def issue_user_token(session: Session, user: User, now: datetime) -> str:
+    token, digest = new_token()
+    session.add(ApiToken(user_id=user.id, token_hash=digest, created_at=now))
+    return token
+
+
+def principal_for(session: Session, token: str) -> Principal | None:
+    """The live user or device behind a bearer token, or None."""
+    if not token or len(token) > 200:
+        return None
+    digest = hash_token(token)
+    api_token = session.scalar(
+        select(ApiToken).where(ApiToken.token_hash == digest, ApiToken.revoked_at.is_(None))
+    )
+    if api_token is not None and api_token.user.active:
+        user = api_token.user
+        return Principal(user.role, session.get_one(Centre, user.centre_id), user=user)
+    device = session.scalar(
+        select(Device).where(Device.token_hash == digest, Device.revoked_at.is_(None))
+    )
+    if device is not None:
+        return Principal(device.kind, session.get_one(Centre, device.centre_id), device=device)
+    return None

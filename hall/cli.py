@@ -1,0 +1,136 @@
+"""The `hall` command: init, user add, token create, run, demo."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask
+from flask import current_app
+from flask.cli import FlaskGroup
+from flask.cli import routes_command
+from flask.cli import shell_command
+from sqlalchemy import select
+
+from hall import admin
+from hall import auth
+from hall import schema
+from hall.clock import utcnow
+from hall.db import session_scope
+from hall.errors import HallError
+from hall.models import Centre
+
+
+def _app() -> Flask:
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    return app
+
+
+def _centre(session: object, code: str | None) -> Centre:
+    statement = select(Centre).order_by(Centre.id)
+    if code:
+        statement = statement.where(Centre.code == code)
+    centre = session.scalars(statement.limit(1)).first()  # type: ignore[attr-defined]
+    if centre is None:
+        raise click.ClickException("no such centre; run `hall init` first")
+    return centre  # type: ignore[no-any-return]
+
+
+@click.command("init")
+def init_command() -> None:
+    """Create or upgrade the schema (idempotent) and the default centre."""
+    app = _app()
+    schema.upgrade(app.extensions["hall.engine"])
+    with session_scope(app) as session:
+        centre = schema.ensure_default_centre(session, app.config["TIMEZONE"])
+        session.commit()
+        click.echo(f"schema at {schema.current_revision(app.extensions['hall.engine'])}; "
+                   f"centre '{centre.code}': {centre.name}")
+
+
+user_group = click.Group("user", help="Manage users.")
+
+
+@user_group.command("add")
+@click.argument("name")
+@click.option("--role", type=click.Choice(["admin", "manager", "officer"]), required=True)
+@click.option("--password-stdin", is_flag=True, required=True,
+              help="Read the password from standard input.")
+@click.option("--full-name", default="")
+@click.option("--centre", "centre_code", default=None, help="Centre code (default: the first).")
+def user_add(name: str, role: str, password_stdin: bool, full_name: str,
+             centre_code: str | None) -> None:
+    """Add a user; the password is read from standard input."""
+    password = sys.stdin.readline().rstrip("\r\n")
+    if len(password) < 8:
+        raise click.ClickException("the password needs at least 8 characters")
+    with session_scope(_app()) as session:
+        try:
+            admin.add_user(session, _centre(session, centre_code), name, role, password,
+                           utcnow(), full_name)
+        except HallError as exc:
+            raise click.ClickException(exc.message) from None
+        session.commit()
+    click.echo(f"user {name} ({role}) added", err=True)
+
+
+token_group = click.Group("token", help="Manage API tokens.")
+
+
+@token_group.command("create")
+@click.argument("name")
+def token_create(name: str) -> None:
+    """Print a new API token for the user: the token alone, one line."""
+    from hall.models import User
+
+    with session_scope(_app()) as session:
+        user = session.scalar(select(User).where(User.username == name))
+        if user is None:
+            raise click.ClickException(f"no user {name}")
+        token = auth.issue_user_token(session, user, utcnow())
+        session.commit()
+    click.echo(token)
+
+
+@click.command("run")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+def run_command(host: str, port: int) -> None:
+    """Serve HTTP and Socket.IO (gevent) for one hall."""
+    from hall.realtime import socketio
+
+    click.echo(f"hall on http://{host}:{port}/ (async mode {socketio.async_mode})", err=True)
+    socketio.run(_app(), host=host, port=port, log_output=False)
+
+
+@click.command("demo")
+def demo_command() -> None:
+    """Load a demo centre and print how to open each screen."""
+    from hall.demo import load_demo
+
+    app = _app()
+    schema.upgrade(app.extensions["hall.engine"])
+    with session_scope(app) as session:
+        lines = load_demo(session, app.instance_path, utcnow())
+        session.commit()
+    click.echo("\n".join(lines))
+
+
+def register_commands(app: Flask) -> None:
+    for command in (init_command, user_group, token_group, run_command, demo_command):
+        app.cli.add_command(command)
+
+
+def main() -> None:
+    """Console script; `hall run` patches the process for gevent before anything else."""
+    if sys.argv[1:2] == ["run"]:
+        from gevent import monkey
+
+        monkey.patch_all()
+    from hall import create_app
+
+    group = FlaskGroup(create_app=create_app, add_default_commands=False,
+                       help="hall: queue-number system for one-stop halls.")
+    group.add_command(shell_command)
+    group.add_command(routes_command)
+    group.main(prog_name="hall")

@@ -1,0 +1,189 @@
+"""Use cases at a counter: open, close, call next, recall, start, finish, no-show, transfer."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import case
+from sqlalchemy import or_
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hall.errors import CounterBusy
+from hall.errors import CounterClosed
+from hall.errors import Invalid
+from hall.errors import NoCurrentTicket
+from hall.errors import TicketInProgress
+from hall.errors import UnknownCounter
+from hall.errors import WrongState
+from hall.models import Counter
+from hall.models import Ticket
+from hall.models import User
+from hall.models.ticket import ACTIVE
+from hall.tickets import Actor
+from hall.tickets import find_field
+from hall.tickets import log
+from hall.tickets import mark
+
+
+def find_counter(session: Session, centre_id: int, number: int, lock: bool = False) -> Counter:
+    """The counter by its number; locked FOR UPDATE (PostgreSQL) when `lock`."""
+    if not 1 <= number <= 2**31 - 1:
+        raise UnknownCounter()
+    statement = select(Counter).where(Counter.centre_id == centre_id, Counter.number == number)
+    if lock:
+        statement = statement.with_for_update(of=Counter).execution_options(
+            populate_existing=True
+        )
+    counter = session.scalars(statement).unique().first()
+    if counter is None:
+        raise UnknownCounter()
+    return counter
+
+
+def current_ticket(session: Session, counter: Counter) -> Ticket | None:
+    """The ticket called to or served at the counter, if any."""
+    statement = select(Ticket).where(Ticket.counter_id == counter.id, Ticket.status.in_(ACTIVE))
+    return session.scalars(statement).unique().first()
+
+
+def held(session: Session, centre_id: int, number: int, officer: User) -> Counter:
+    """The counter, locked, checked to be held by this officer."""
+    counter = find_counter(session, centre_id, number, lock=True)
+    if counter.officer_id is None:
+        raise CounterClosed()
+    if counter.officer_id != officer.id:
+        raise CounterBusy()
+    return counter
+
+
+def open_counter(session: Session, centre_id: int, number: int, officer: User) -> Counter:
+    """The officer takes the counter; an officer holds one counter at a time."""
+    counter = find_counter(session, centre_id, number, lock=True)
+    if counter.officer_id not in (None, officer.id):
+        raise CounterBusy()
+    other = session.scalar(
+        select(Counter.number).where(Counter.officer_id == officer.id, Counter.id != counter.id)
+    )
+    if other is not None:
+        raise CounterBusy(f"Cán bộ đang giữ quầy số {other}; hãy đóng quầy đó trước",
+                          "officer_at_other_counter")
+    counter.officer_id, counter.state = officer.id, "open"
+    session.flush()
+    return counter
+
+
+def close_counter(session: Session, centre_id: int, number: int, officer: User) -> Counter:
+    """The officer leaves the counter; it must have no ticket in progress."""
+    counter = held(session, centre_id, number, officer)
+    if current_ticket(session, counter) is not None:
+        raise TicketInProgress()
+    counter.officer_id, counter.state = None, "closed"
+    session.flush()
+    return counter
+
+
+def call_next(session: Session, centre_id: int, number: int, officer: User,
+              now: datetime) -> Ticket | None:
+    """Call the next waiting ticket for this counter; None when nobody waits."""
+    counter = held(session, centre_id, number, officer)
+    if counter.state != "open":
+        raise CounterClosed("Quầy đang tạm dừng")
+    if current_ticket(session, counter) is not None:
+        raise TicketInProgress()
+    ranks = {link.field_id: link.position for link in counter.field_links}
+    rank = case(
+        (Ticket.target_counter_id == counter.id, -1),
+        *((Ticket.field_id == field_id, position) for field_id, position in ranks.items()),
+        else_=len(ranks),
+    )
+    serves_field = Ticket.field_id.in_(ranks) & Ticket.target_counter_id.is_(None)
+    statement = (
+        select(Ticket.id)
+        .where(Ticket.centre_id == centre_id, Ticket.status == "waiting",
+               or_(serves_field, Ticket.target_counter_id == counter.id))
+        .order_by(Ticket.priority.desc(), rank, Ticket.queued_at, Ticket.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+    )  # fmt: skip
+    ticket_id = session.scalar(statement)
+    if ticket_id is None:
+        return None
+    ticket = session.get_one(Ticket, ticket_id)
+    if not mark(session, ticket, "waiting", "called", called_at=now, counter_id=counter.id,
+                officer_id=officer.id):
+        raise WrongState("Số này vừa được quầy khác gọi; hãy gọi lại")
+    log(session, ticket, "called", now, Actor(user_id=officer.id))
+    return ticket
+
+
+def _current(session: Session, counter: Counter) -> Ticket:
+    ticket = current_ticket(session, counter)
+    if ticket is None:
+        raise NoCurrentTicket()
+    return ticket
+
+
+def _step(session: Session, centre_id: int, number: int, officer: User, now: datetime,
+          expected: tuple[str, ...], status: str, kind: str, **values: datetime) -> Ticket:
+    """Move the counter's current ticket along one arrow of the state diagram."""
+    ticket = _current(session, held(session, centre_id, number, officer))
+    if not mark(session, ticket, expected, status, **values):
+        raise WrongState()
+    log(session, ticket, kind, now, Actor(user_id=officer.id))
+    return ticket
+
+
+def recall(session: Session, centre_id: int, number: int, officer: User,
+           now: datetime) -> Ticket:
+    """Call the current ticket again (it stays called)."""
+    return _step(session, centre_id, number, officer, now, ("called",), "called", "recalled")
+
+
+def start(session: Session, centre_id: int, number: int, officer: User,
+          now: datetime) -> Ticket:
+    return _step(session, centre_id, number, officer, now, ("called",), "serving", "started",
+                 started_at=now)
+
+
+def finish(session: Session, centre_id: int, number: int, officer: User,
+           now: datetime) -> Ticket:
+    return _step(session, centre_id, number, officer, now, ACTIVE, "done", "finished",
+                 finished_at=now)
+
+
+def no_show(session: Session, centre_id: int, number: int, officer: User,
+            now: datetime) -> Ticket:
+    return _step(session, centre_id, number, officer, now, ("called",), "no_show", "no_show",
+                 finished_at=now)
+
+
+def transfer(session: Session, centre_id: int, number: int, officer: User, now: datetime, *,
+             field_code: str | None = None, counter_number: int | None = None
+             ) -> tuple[Ticket, Ticket]:
+    """Send the current ticket to another field or counter: a new waiting ticket,
+    same number and priority, queued by its first issue time."""
+    if (field_code is None) == (counter_number is None):
+        raise Invalid("Chọn đúng một lĩnh vực hoặc một quầy để chuyển", "invalid_body")
+    counter = held(session, centre_id, number, officer)
+    old = _current(session, counter)
+    target_field = find_field(session, centre_id, field_code) if field_code else old.field
+    target = find_counter(session, centre_id, counter_number) if counter_number else None
+    if not mark(session, old, ACTIVE, "transferred", finished_at=now):
+        raise WrongState()
+    new = Ticket(
+        centre_id=old.centre_id, field_id=target_field.id, origin_field_id=old.origin_field_id,
+        service_day=old.service_day, sequence=old.sequence, number=old.number,
+        priority=old.priority, priority_category=old.priority_category, source="transfer",
+        status="waiting", issued_at=now, queued_at=old.queued_at,
+        target_counter_id=target.id if target else None,
+        tracking_token=old.tracking_token, transferred_from_id=old.id,
+    )  # fmt: skip
+    session.add(new)
+    session.flush()
+    actor = Actor(user_id=officer.id)
+    log(session, old, "transferred", now, actor, to_ticket=new.id, field=target_field.code,
+        counter=counter_number)
+    log(session, new, "issued", now, actor, number=new.number, field=target_field.code,
+        from_ticket=old.id)
+    return old, new

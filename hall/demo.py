@@ -1,0 +1,108 @@
+"""A demo centre: Vietnamese fields, four counters, officers and devices."""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hall import admin
+from hall import auth
+from hall.models import Device
+from hall.models import Field
+from hall.schema import ensure_default_centre
+
+PASSWORD = "hall-demo-2026"
+
+FIELDS = [
+    ("HT", "Hộ tịch", "Civil status", "A"),
+    ("CT", "Chứng thực", "Certification", "B"),
+    ("DD", "Đất đai", "Land", "C"),
+    ("XD", "Xây dựng", "Construction", "D"),
+    ("KD", "Đăng ký kinh doanh hộ", "Household business", "E"),
+    ("HN", "Xác nhận tình trạng hôn nhân", "Marital status", "F"),
+    ("NCC", "Người có công", "People with merit", "G"),
+    ("BTXH", "Bảo trợ xã hội", "Social protection", "H"),
+    ("LD", "Lao động – việc làm", "Labour and employment", "K"),
+    ("YT", "Y tế", "Health", "L"),
+    ("GD", "Giáo dục", "Education", "M"),
+    ("MT", "Môi trường", "Environment", "N"),
+    ("NN", "Nông nghiệp", "Agriculture", "P"),
+]
+COUNTERS = [
+    (1, "Quầy 1 – Hộ tịch", ["HT", "HN", "CT"]),
+    (2, "Quầy 2 – Chứng thực", ["CT", "HT"]),
+    (3, "Quầy 3 – Đất đai, xây dựng", ["DD", "XD", "MT", "NN"]),
+    (4, "Quầy 4 – Kinh doanh, xã hội", ["KD", "NCC", "BTXH", "LD", "YT", "GD", "HN"]),
+]
+USERS = [
+    ("admin", "admin", "Quản trị hệ thống"),
+    ("quanly", "manager", "Nguyễn Thị Quản Lý"),
+    ("canbo1", "officer", "Trần Văn An"),
+    ("canbo2", "officer", "Lê Thị Bình"),
+    ("canbo3", "officer", "Phạm Văn Cường"),
+    ("canbo4", "officer", "Hoàng Thị Dung"),
+]
+
+
+def _load(session: Session, instance_path: str, now: datetime) -> dict[str, str]:
+    centre = ensure_default_centre(session, "Asia/Ho_Chi_Minh")
+    centre.name = "Trung tâm Phục vụ hành chính công phường Bến Thành (demo)"
+    centre.ticket_footer = "Xin cảm ơn quý công dân!"
+    for position, (code, name, name_en, prefix) in enumerate(FIELDS):
+        admin.add_field(session, centre, code, name, name_en=name_en, prefix=prefix,
+                        position=position)
+    for number, name, codes in COUNTERS:
+        admin.add_counter(session, centre, number, name, codes)
+    tokens: dict[str, str] = {}
+    for username, role, full_name in USERS:
+        user = admin.add_user(session, centre, username, role, PASSWORD, now, full_name)
+        tokens[f"user:{username}"] = auth.issue_user_token(session, user, now)
+    devices = [("kiosk", "Kiosk sảnh chính", None), ("display", "Màn hình sảnh", None)]
+    devices += [("tablet", f"Máy đánh giá quầy {n}", n) for n, _, _ in COUNTERS]
+    for kind, name, counter in devices:
+        device, token = admin.add_device(session, centre, kind, name, now, counter,
+                                         "none" if kind == "kiosk" else None)
+        tokens[f"{kind}:{counter or ''}"] = token
+    return tokens
+
+
+def load_demo(session: Session, instance_path: str, now: datetime) -> list[str]:
+    """Create the demo once; the tokens are kept in the instance folder for reprinting."""
+    path = os.path.join(instance_path, "demo-tokens.json")
+    demo_loaded = session.scalar(select(Field.id).where(Field.code == "HT")) is not None
+    if demo_loaded and os.path.exists(path):
+        with open(path, encoding="utf-8") as handle:
+            tokens = json.load(handle)
+    elif demo_loaded:
+        return ["The database already has fields; the demo was not loaded again."]
+    else:
+        tokens = _load(session, instance_path, now)
+        session.flush()
+        os.makedirs(instance_path, exist_ok=True)
+        with open(path, "w", encoding="utf-8") as handle:
+            json.dump(tokens, handle, indent=1)
+        os.chmod(path, 0o600)
+    return _instructions(session, tokens)
+
+
+def _instructions(session: Session, tokens: dict[str, str]) -> list[str]:
+    base = "http://127.0.0.1:5000"
+    lines = ["hall demo centre loaded.", "", "Screens (open once with the token to pair):"]
+    lines.append(f"  kiosk:    {base}/kiosk?token={tokens['kiosk:']}")
+    lines.append(f"  display:  {base}/display?token={tokens['display:']}")
+    for number, _, _ in COUNTERS:
+        lines.append(f"  tablet {number}: {base}/tablet?token={tokens[f'tablet:{number}']}")
+    lines.append(f"  officer console: {base}/counter  (canbo1…canbo4, password {PASSWORD})")
+    lines.append(f"  admin:    {base}/admin  (admin / quanly, password {PASSWORD})")
+    lines += ["", "API (Authorization: Bearer TOKEN), OpenAPI at /api/v1/openapi.json:"]
+    for username, role, _ in USERS:
+        lines.append(f"  {username:7} ({role}): {tokens[f'user:{username}']}")
+    kiosks = session.scalars(select(Device).where(Device.kind == "kiosk")).all()
+    lines.append(f"  example: curl -H 'Authorization: Bearer {tokens['kiosk:']}' "
+                 f"-H 'Content-Type: application/json' -d '{{\"field\": \"HT\"}}' "
+                 f"{base}/api/v1/tickets   ({len(kiosks)} kiosk)")
+    return lines

@@ -1,0 +1,46 @@
+"""Ticket numbers: one atomic upsert per (field, service day), then formatting."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects import sqlite
+from sqlalchemy.orm import Session
+
+from hall.errors import FieldFull
+from hall.models import Field
+from hall.models import TicketSequence
+
+
+def allocate(session: Session, field: Field, day: date) -> int:
+    """Take the next sequence value for the field and day in one statement."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(TicketSequence).values(field_id=field.id, service_day=day, last_value=1)
+    statement = statement.on_conflict_do_update(
+        index_elements=["field_id", "service_day"],
+        set_={"last_value": TicketSequence.last_value + 1},
+    ).returning(TicketSequence.last_value)
+    value: int = session.execute(statement).scalar_one()
+    return value
+
+
+def capacity(field: Field) -> int | None:
+    """How many numbers the field may hand out in a day, if limited."""
+    limits = []
+    if field.daily_capacity:
+        limits.append(field.daily_capacity)
+    if field.block_start is not None and field.block_end is not None:
+        limits.append(field.block_end - field.block_start + 1)
+    return min(limits) if limits else None
+
+
+def format_number(field: Field, sequence: int) -> str:
+    """'A001' for a letter prefix, '1001' for a number block."""
+    limit = capacity(field)
+    if limit is not None and sequence > limit:
+        raise FieldFull()
+    if field.block_start is not None:
+        return str(field.block_start + sequence - 1)
+    return f"{field.prefix or ''}{sequence:0{field.digits}d}"

@@ -1,0 +1,126 @@
+"""Read side of the queue: waiting counts, place in line, expected wait, recent calls."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from datetime import timedelta
+
+from sqlalchemy import and_
+from sqlalchemy import func
+from sqlalchemy import or_
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hall.models import Centre
+from hall.models import Counter
+from hall.models import CounterField
+from hall.models import Field
+from hall.models import Ticket
+from hall.models import TicketEvent
+
+RECENT_CALLS = 10
+SERVICE_SAMPLE = 20
+
+
+def waiting_counts(session: Session, centre_id: int) -> dict[int, int]:
+    """Waiting tickets per field id."""
+    rows = session.execute(
+        select(Ticket.field_id, func.count())
+        .where(Ticket.centre_id == centre_id, Ticket.status == "waiting")
+        .group_by(Ticket.field_id)
+    )
+    return {field_id: count for field_id, count in rows.tuples()}
+
+
+def fields_with_counts(session: Session, centre_id: int) -> list[tuple[Field, int]]:
+    counts = waiting_counts(session, centre_id)
+    fields = session.scalars(
+        select(Field).where(Field.centre_id == centre_id).order_by(Field.position, Field.code)
+    ).all()
+    return [(field, counts.get(field.id, 0)) for field in fields]
+
+
+def waiting_ahead(session: Session, ticket: Ticket) -> int:
+    """Waiting tickets of the same line that will be called before this one."""
+    if ticket.target_counter_id is not None:
+        same_line = Ticket.target_counter_id == ticket.target_counter_id
+    else:
+        same_line = and_(Ticket.field_id == ticket.field_id, Ticket.target_counter_id.is_(None))
+    earlier = or_(
+        Ticket.queued_at < ticket.queued_at,
+        and_(Ticket.queued_at == ticket.queued_at, Ticket.id < ticket.id),
+    )
+    # A priority ticket waits only for earlier priority ones; others for every priority one.
+    if ticket.priority:
+        before = and_(Ticket.priority.is_(True), earlier)
+    else:
+        before = or_(Ticket.priority.is_(True), earlier)
+    statement = select(func.count()).where(
+        Ticket.centre_id == ticket.centre_id, Ticket.status == "waiting", same_line, before
+    )
+    return session.scalar(statement) or 0
+
+
+def average_service_s(session: Session, field_id: int, default_s: int, now: datetime) -> float:
+    """Mean service time of the field's last finished tickets (30 days), else the default."""
+    statement = (
+        select(Ticket.finished_at, Ticket.started_at, Ticket.called_at)
+        .where(Ticket.field_id == field_id, Ticket.status == "done",
+               Ticket.finished_at > now - timedelta(days=30))
+        .order_by(Ticket.finished_at.desc())
+        .limit(SERVICE_SAMPLE)
+    )  # fmt: skip
+    durations = [
+        (finished - (started or called)).total_seconds()
+        for finished, started, called in session.execute(statement).tuples()
+        if finished is not None and (started or called) is not None
+    ]
+    return sum(durations) / len(durations) if durations else float(default_s)
+
+
+def open_counters_for(session: Session, field_id: int) -> int:
+    statement = (
+        select(func.count())
+        .select_from(CounterField)
+        .join(Counter, Counter.id == CounterField.counter_id)
+        .where(CounterField.field_id == field_id, Counter.state == "open")
+    )
+    return session.scalar(statement) or 0
+
+
+def estimated_wait_s(session: Session, ticket: Ticket, ahead: int, centre: Centre,
+                     now: datetime) -> int:
+    """Those ahead times the recent service time, shared by the open counters."""
+    if ahead == 0:
+        return 0
+    average = average_service_s(session, ticket.field_id, centre.default_service_s, now)
+    if ticket.target_counter_id:
+        counters = 1
+    else:
+        counters = max(1, open_counters_for(session, ticket.field_id))
+    return round(ahead * average / counters)
+
+
+def recent_calls(session: Session, centre_id: int) -> list[tuple[TicketEvent, Ticket]]:
+    """The latest calls and recalls, newest first."""
+    events = session.scalars(
+        select(TicketEvent)
+        .where(TicketEvent.centre_id == centre_id, TicketEvent.kind.in_(("called", "recalled")))
+        .order_by(TicketEvent.id.desc())
+        .limit(RECENT_CALLS)
+    ).all()
+    tickets = {
+        t.id: t
+        for t in session.scalars(
+            select(Ticket).where(Ticket.id.in_({e.ticket_id for e in events}))
+        ).unique()
+    }
+    return [(event, tickets[event.ticket_id]) for event in events]
+
+
+def active_by_counter(session: Session, centre_id: int) -> dict[int, Ticket]:
+    """The called or serving ticket of each counter."""
+    statement = select(Ticket).where(
+        Ticket.centre_id == centre_id, Ticket.status.in_(("called", "serving"))
+    )
+    return {t.counter_id: t for t in session.scalars(statement).unique() if t.counter_id}

@@ -1,0 +1,139 @@
+"""Socket.IO: rooms come from the connecting token; events go out after each commit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from flask import current_app
+from flask_socketio import SocketIO
+from flask_socketio import emit
+from flask_socketio import join_room
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hall import auth
+from hall import serialize
+from hall.clock import utcnow
+from hall.db import session_scope
+from hall.models import Centre
+from hall.models import Counter
+from hall.models import Ticket
+from hall.models import User
+from hall.tickets import by_tracking_token
+
+socketio = SocketIO()
+
+
+def init_app(app: Flask) -> None:
+    """Bind Socket.IO; with HALL_REDIS_URL every process shares events through Redis."""
+    mode = app.config["ASYNC_MODE"] or _detect_mode()
+    socketio.init_app(
+        app,
+        async_mode=mode,
+        message_queue=app.config["REDIS_URL"] or None,
+        channel=app.config["SOCKETIO_CHANNEL"],
+        cors_allowed_origins=app.config.get("CORS_ORIGINS", []),
+        json=app.json,
+    )
+
+
+def _detect_mode() -> str:
+    """gevent when the process is patched (hall run, gunicorn -k gevent), else threading."""
+    try:
+        from gevent import monkey
+    except ImportError:  # pragma: no cover - gevent is a dependency
+        return "threading"
+    return "gevent" if monkey.is_module_patched("socket") else "threading"
+
+
+def centre_room(centre_id: int) -> str:
+    return f"centre:{centre_id}"
+
+
+def counter_room(counter_id: int) -> str:
+    return f"counter:{counter_id}"
+
+
+def tablet_room(counter_id: int) -> str:
+    return f"tablet:{counter_id}"
+
+
+def ticket_room(ticket: Ticket) -> str:
+    # Keyed by tracking token, which a transfer passes on to the new ticket.
+    return f"ticket:{ticket.tracking_token}"
+
+
+def rooms_for(session: Session, principal: auth.Principal) -> list[str]:
+    """The rooms a user or device token joins."""
+    if principal.device is not None:
+        device = principal.device
+        if device.kind == "tablet" and device.counter_id is not None:
+            return [counter_room(device.counter_id), tablet_room(device.counter_id)]
+        if device.kind == "display" and device.counter_id is not None:
+            return [centre_room(device.centre_id), counter_room(device.counter_id)]
+        return [centre_room(device.centre_id)]
+    assert principal.user is not None
+    held = session.scalars(select(Counter.id).where(Counter.officer_id == principal.user.id))
+    return [centre_room(principal.centre.id)] + [counter_room(c) for c in held]
+
+
+@socketio.on("connect")
+def on_connect(auth_payload: Any = None) -> None:
+    """Refuse without a valid token; else join rooms and send the `state` snapshot."""
+    token = auth_payload.get("token") if isinstance(auth_payload, dict) else None
+    if not isinstance(token, str) or not token:
+        raise ConnectionRefusedError("unauthorized")
+    with session_scope(current_app._get_current_object()) as session:  # type: ignore[attr-defined]
+        principal = auth.principal_for(session, token)
+        if principal is not None:
+            rooms, centre = rooms_for(session, principal), principal.centre
+        else:
+            ticket = by_tracking_token(session, token) if len(token) <= 64 else None
+            if ticket is None:
+                raise ConnectionRefusedError("unauthorized")
+            rooms, centre = [ticket_room(ticket)], session.get_one(Centre, ticket.centre_id)
+        for room in rooms:
+            join_room(room)
+        emit("state", serialize.queue_json(session, centre, utcnow()))
+
+
+def _ticket_rooms(centre: Centre, ticket: Ticket) -> list[str]:
+    rooms = [centre_room(centre.id), ticket_room(ticket)]
+    if ticket.counter_id is not None:
+        rooms.append(counter_room(ticket.counter_id))
+    return rooms
+
+
+def queue_changed(session: Session, centre: Centre) -> None:
+    socketio.emit("queue.changed", serialize.waiting_json(session, centre.id),
+                  to=centre_room(centre.id))
+
+
+def ticket_called(session: Session, centre: Centre, ticket: Ticket, recall: bool) -> None:
+    now = utcnow()
+    payload = serialize.call_json(session, ticket, centre, now, recall, now if recall else None)
+    socketio.emit("ticket.called", payload, to=_ticket_rooms(centre, ticket))
+    if not recall:
+        queue_changed(session, centre)
+
+
+def ticket_updated(session: Session, centre: Centre, *tickets: Ticket,
+                   waiting_changed: bool = False) -> None:
+    now = utcnow()
+    for ticket in tickets:
+        payload = {"ticket": serialize.ticket_json(session, ticket, centre, now)}
+        socketio.emit("ticket.updated", payload, to=_ticket_rooms(centre, ticket))
+    if waiting_changed:
+        queue_changed(session, centre)
+
+
+def rating_requested(session: Session, centre: Centre, ticket: Ticket) -> None:
+    assert ticket.counter is not None
+    officer = session.get(User, ticket.officer_id) if ticket.officer_id else None
+    payload = {
+        "ticket": serialize.ticket_json(session, ticket, centre, utcnow()),
+        "counter": serialize.counter_brief(ticket.counter),
+        "officer": serialize.officer_json(officer),
+    }
+    socketio.emit("rating.requested", payload, to=tablet_room(ticket.counter.id))

@@ -1,0 +1,141 @@
+"""Plain JSON shapes of API.md, built from models; shared by HTTP and Socket.IO."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hall import queue
+from hall.clock import local_iso
+from hall.models import Centre
+from hall.models import Counter
+from hall.models import Device
+from hall.models import Field
+from hall.models import Rating
+from hall.models import Ticket
+from hall.models import User
+
+
+def ticket_json(session: Session, ticket: Ticket, centre: Centre, now: datetime
+                ) -> dict[str, Any]:
+    """A ticket as `GET /api/v1/tickets/{id}` answers it."""
+    tz = centre.timezone
+    ahead = estimate = None
+    if ticket.status == "waiting":
+        ahead = queue.waiting_ahead(session, ticket)
+        estimate = queue.estimated_wait_s(session, ticket, ahead, centre, now)
+    return {
+        "id": ticket.id,
+        "number": ticket.number,
+        "field": {"code": ticket.field.code, "name": ticket.field.name},
+        "status": ticket.status,
+        "priority": ticket.priority,
+        "priority_category": ticket.priority_category,
+        "source": ticket.source,
+        "issued_at": local_iso(ticket.issued_at, tz),
+        "called_at": local_iso(ticket.called_at, tz),
+        "started_at": local_iso(ticket.started_at, tz),
+        "finished_at": local_iso(ticket.finished_at, tz),
+        "counter": ticket.counter.number if ticket.counter else None,
+        "waiting_ahead": ahead,
+        "estimated_wait_s": estimate,
+        "track_url": f"/t/{ticket.tracking_token}",
+        "transferred_from": ticket.transferred_from_id,
+    }
+
+
+def officer_json(user: User | None) -> dict[str, Any] | None:
+    return {"username": user.username, "full_name": user.full_name} if user else None
+
+
+def counter_brief(counter: Counter) -> dict[str, Any]:
+    return {"number": counter.number, "name": counter.name}
+
+
+def counter_json(session: Session, counter: Counter, centre: Centre, now: datetime,
+                 current: Ticket | None) -> dict[str, Any]:
+    return {
+        **counter_brief(counter),
+        "state": counter.state,
+        "officer": officer_json(counter.officer),
+        "fields": [field.code for field in counter.fields],
+        "ticket": ticket_json(session, current, centre, now) if current else None,
+    }
+
+
+def field_json(field: Field, waiting: int | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "code": field.code, "name": field.name, "name_en": field.name_en, "icon": field.icon,
+        "position": field.position, "prefix": field.prefix, "block_start": field.block_start,
+        "block_end": field.block_end, "target_wait_s": field.target_wait_s,
+        "daily_capacity": field.daily_capacity, "is_open": field.is_open,
+    }  # fmt: skip
+    if waiting is not None:
+        body["waiting"] = waiting
+    return body
+
+
+def call_json(session: Session, ticket: Ticket, centre: Centre, now: datetime, recall: bool,
+              at: datetime | None = None) -> dict[str, Any]:
+    """The payload of `ticket.called`, also one entry of `recent`."""
+    assert ticket.counter is not None
+    return {
+        "ticket": ticket_json(session, ticket, centre, now),
+        "counter": counter_brief(ticket.counter),
+        "recall": recall,
+        "at": local_iso(at or ticket.called_at, centre.timezone),
+    }
+
+
+def queue_json(session: Session, centre: Centre, now: datetime) -> dict[str, Any]:
+    """The snapshot of `GET /api/v1/queue` and of the Socket.IO `state` event."""
+    active = queue.active_by_counter(session, centre.id)
+    counters = session.scalars(
+        select(Counter).where(Counter.centre_id == centre.id).order_by(Counter.number)
+    ).unique()
+    recent = [
+        call_json(session, ticket, centre, now, event.kind == "recalled", event.at)
+        for event, ticket in queue.recent_calls(session, centre.id)
+        if ticket.counter is not None
+    ]
+    return {
+        "centre": {"code": centre.code, "name": centre.name},
+        "fields": [
+            {"code": f.code, "name": f.name, "waiting": n}
+            for f, n in queue.fields_with_counts(session, centre.id)
+        ],
+        "counters": [
+            counter_json(session, c, centre, now, active.get(c.id)) for c in counters
+        ],
+        "recent": recent,
+    }
+
+
+def waiting_json(session: Session, centre_id: int) -> dict[str, Any]:
+    """The payload of `queue.changed`."""
+    return {
+        "fields": [
+            {"code": f.code, "waiting": n} for f, n in queue.fields_with_counts(session, centre_id)
+        ]
+    }
+
+
+def user_json(user: User) -> dict[str, Any]:
+    return {"username": user.username, "role": user.role, "full_name": user.full_name,
+            "active": user.active}
+
+
+def device_json(device: Device, counter_number: int | None) -> dict[str, Any]:
+    return {"id": device.id, "kind": device.kind, "name": device.name,
+            "counter": counter_number, "printer": device.printer}
+
+
+def rating_json(rating: Rating, centre: Centre) -> dict[str, Any]:
+    return {"id": rating.id, "ticket": rating.ticket_id, "level": rating.level,
+            "reasons": rating.reasons, "comment": rating.comment,
+            "rated_at": local_iso(rating.rated_at, centre.timezone)}
+
+

@@ -1,0 +1,133 @@
+"""Use cases on tickets: issue, cancel, look up. They never commit, emit or print."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from hall import numbering
+from hall.clock import service_day
+from hall.errors import FieldClosed
+from hall.errors import Invalid
+from hall.errors import UnknownField
+from hall.errors import UnknownTicket
+from hall.errors import WrongState
+from hall.models import Centre
+from hall.models import Field
+from hall.models import IdempotencyKey
+from hall.models import Ticket
+from hall.models import TicketEvent
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who caused a change: a user, a device, or the system."""
+
+    user_id: int | None = None
+    device_id: int | None = None
+
+
+def log(session: Session, ticket: Ticket, kind: str, now: datetime, actor: Actor,
+        **data: Any) -> None:
+    """Append one event to the ticket's log."""
+    session.add(TicketEvent(
+        ticket_id=ticket.id, centre_id=ticket.centre_id, kind=kind, at=now,
+        status=ticket.status, counter_id=ticket.counter_id,
+        user_id=actor.user_id, device_id=actor.device_id, data=data,
+    ))  # fmt: skip
+
+
+def find_field(session: Session, centre_id: int, code: str) -> Field:
+    field = session.scalar(select(Field).where(Field.centre_id == centre_id, Field.code == code))
+    if field is None:
+        raise UnknownField()
+    return field
+
+
+def get_ticket(session: Session, centre_id: int, ticket_id: int) -> Ticket:
+    if not 1 <= ticket_id <= 2**31 - 1:
+        raise UnknownTicket()
+    ticket = session.get(Ticket, ticket_id)
+    if ticket is None or ticket.centre_id != centre_id:
+        raise UnknownTicket()
+    return ticket
+
+
+def by_tracking_token(session: Session, token: str) -> Ticket | None:
+    """The newest ticket carrying this tracking token (a transfer passes it on)."""
+    statement = select(Ticket).where(Ticket.tracking_token == token).order_by(Ticket.id.desc())
+    return session.scalars(statement.limit(1)).first()
+
+
+def issue(session: Session, centre: Centre, field_code: str, *, now: datetime, actor: Actor,
+          source: str, priority: bool = False, category: str | None = None) -> Ticket:
+    """Give the next number of the field to a new waiting ticket."""
+    field = find_field(session, centre.id, field_code)
+    if not field.is_open:
+        raise FieldClosed()
+    if category is not None and category not in centre.priority_categories:
+        raise Invalid("Nhóm ưu tiên không hợp lệ", "unknown_priority_category")
+    day = service_day(now, centre.timezone)
+    sequence = numbering.allocate(session, field, day)
+    ticket = Ticket(
+        centre_id=centre.id, field_id=field.id, origin_field_id=field.id, service_day=day,
+        sequence=sequence, number=numbering.format_number(field, sequence),
+        priority=priority or category is not None, priority_category=category, source=source,
+        status="waiting", issued_at=now, queued_at=now, device_id=actor.device_id,
+        tracking_token=secrets.token_urlsafe(18),
+    )  # fmt: skip
+    session.add(ticket)
+    session.flush()
+    log(session, ticket, "issued", now, actor, number=ticket.number, field=field.code)
+    return ticket
+
+
+def remember_key(session: Session, credential: str, key: str, ticket: Ticket) -> None:
+    """Record an Idempotency-Key so the same key answers with this ticket."""
+    session.add(IdempotencyKey(
+        credential=credential, key=key, service_day=ticket.service_day, ticket_id=ticket.id,
+    ))  # fmt: skip
+
+
+def recall_key(session: Session, credential: str, key: str, centre: Centre,
+               now: datetime) -> Ticket | None:
+    """The ticket an Idempotency-Key already produced today, if any."""
+    day = service_day(now, centre.timezone)
+    ticket_id = session.scalar(select(IdempotencyKey.ticket_id).where(
+        IdempotencyKey.credential == credential, IdempotencyKey.key == key,
+        IdempotencyKey.service_day == day,
+    ))  # fmt: skip
+    return session.get(Ticket, ticket_id) if ticket_id is not None else None
+
+
+def cancel(session: Session, centre_id: int, ticket_id: int, *, now: datetime,
+           actor: Actor) -> Ticket:
+    """A waiting citizen left: the ticket becomes cancelled."""
+    ticket = get_ticket(session, centre_id, ticket_id)
+    changed = mark(session, ticket, "waiting", "cancelled", finished_at=now)
+    if not changed:
+        raise WrongState("Chỉ hủy được số đang chờ")
+    log(session, ticket, "cancelled", now, actor)
+    return ticket
+
+
+def mark(session: Session, ticket: Ticket, expected: str | tuple[str, ...], status: str,
+         **values: Any) -> bool:
+    """Move the ticket to `status` only if it is still in `expected` (compare-and-set)."""
+    allowed = (expected,) if isinstance(expected, str) else expected
+    result = session.execute(
+        update(Ticket)
+        .where(Ticket.id == ticket.id, Ticket.status.in_(allowed))
+        .values(status=status, **values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        return False
+    session.refresh(ticket)
+    return True
