@@ -57,8 +57,12 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+# scrypt (werkzeug's default); tests lower the cost, production never does.
+PASSWORD_METHOD = "scrypt"
+
+
 def hash_password(password: str) -> str:
-    return generate_password_hash(password)
+    return generate_password_hash(password, method=PASSWORD_METHOD)
 
 
 def check_password(user: User, password: str) -> bool:

@@ -29,7 +29,7 @@ def waiting_counts(session: Session, centre_id: int) -> dict[int, int]:
         .where(Ticket.centre_id == centre_id, Ticket.status == "waiting")
         .group_by(Ticket.field_id)
     )
-    return {field_id: count for field_id, count in rows.tuples()}
+    return {field_id: count for field_id, count in rows}
 
 
 def fields_with_counts(session: Session, centre_id: int) -> list[tuple[Field, int]]:
@@ -72,7 +72,7 @@ def average_service_s(session: Session, field_id: int, default_s: int, now: date
     )  # fmt: skip
     durations = [
         (finished - (started or called)).total_seconds()
-        for finished, started, called in session.execute(statement).tuples()
+        for finished, started, called in session.execute(statement)
         if finished is not None and (started or called) is not None
     ]
     return sum(durations) / len(durations) if durations else float(default_s)

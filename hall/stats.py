@@ -48,7 +48,7 @@ def _keys(session: Session, centre: Centre, by: str) -> dict[int, str]:
         rows = session.execute(select(User.id, User.username).where(User.centre_id == centre.id))
     else:
         return {}
-    return {ident: label for ident, label in rows.tuples()}
+    return {ident: label for ident, label in rows}
 
 
 class _Row:
