@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -28,6 +29,9 @@ def add_field(session: Session, centre: Centre, code: str, name: str, **options:
         raise Duplicate("Mã lĩnh vực đã tồn tại", "duplicate_code")
     if options.get("prefix") is None and options.get("block_start") is None:
         options["prefix"] = _free_prefix(session, centre)
+    if options.get("position") is None:  # new fields go last on the kiosk
+        last = session.scalar(select(func.max(Field.position)).where(Field.centre_id == centre.id))
+        options["position"] = 0 if last is None else last + 1
     field = Field(centre_id=centre.id, code=code, name=name, **options)
     session.add(field)
     session.flush()

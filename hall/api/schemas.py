@@ -33,7 +33,7 @@ class FieldIn(Body):
     name_en: Annotated[str, Field(max_length=200)] = ""
     prefix: Annotated[str, Field(min_length=1, max_length=4, pattern=r"^[A-Z]+$")] | None = None
     icon: Annotated[str, Field(max_length=64)] = ""
-    position: Annotated[int, Field(ge=0, le=10000)] = 0
+    position: Annotated[int, Field(ge=0, le=10000)] | None = None
     block_start: Annotated[int, Field(ge=0, le=99_999_999)] | None = None
     block_end: Annotated[int, Field(ge=0, le=99_999_999)] | None = None
     target_wait_s: Annotated[int, Field(ge=0, le=86400)] = 900
