@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Flask
 from flask import current_app
+from flask_socketio import ConnectionRefusedError
 from flask_socketio import SocketIO
 from flask_socketio import emit
 from flask_socketio import join_room

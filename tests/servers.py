@@ -1,0 +1,76 @@
+"""Real server processes for tests: `hall run` under gevent on 127.0.0.1, a free port each."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class Server:
+    """`with Server(database_url) as server:` serves until the block ends (or the test dies)."""
+
+    def __init__(self, database_url: str, redis_url: str | None = None,
+                 channel: str = "hall-test", port: int | None = None) -> None:
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = {**os.environ, "HALL_DATABASE_URL": database_url,
+                    "HALL_SOCKETIO_CHANNEL": channel, "PYTHONPATH": str(ROOT)}
+        self.env.pop("HALL_REDIS_URL", None)
+        if redis_url:
+            self.env["HALL_REDIS_URL"] = redis_url
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> Server:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "tests.serve", "--port", str(self.port)],
+            env=self.env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        )
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(self.process.stderr.read().decode() if self.process.stderr else "")
+            try:
+                requests.get(self.url + "/api/v1/openapi.json", timeout=1)
+                return self
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError("the test server did not start")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if self.process and self.process.stderr:
+            self.process.stderr.close()
+
+    def api(self, method: str, path: str, token: str, **kwargs: Any) -> requests.Response:
+        return requests.request(method, f"{self.url}/api/v1{path}", timeout=10,
+                                headers={"Authorization": f"Bearer {token}"}, **kwargs)
+
+    def __enter__(self) -> Server:
+        return self.start()
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        self.stop()

@@ -1,0 +1,142 @@
+"""Socket.IO with real clients against a real `hall run` (gevent) server process."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import socketio
+
+from tests.conftest import Clock
+from tests.conftest import make_app
+from tests.factories import World
+from tests.factories import build_world
+from tests.listener import Listener
+from tests.listener import close_all
+from tests.servers import Server
+
+
+@pytest.fixture(scope="module")
+def hall(tmp_path_factory: Any) -> Iterator[tuple[Server, World, World]]:
+    """One server with two centres: the main world and a second centre 'C2'."""
+    path: Path = tmp_path_factory.mktemp("socket") / "hall.sqlite"
+    app = make_app(f"sqlite:///{path}")
+    main, other = build_world(app, Clock().now), build_world(app, Clock().now, "C2")
+    app.extensions["hall.engine"].dispose()
+    with Server(f"sqlite:///{path}") as server:
+        yield server, main, other
+
+
+def test_state_on_connect_matches_the_queue(hall: tuple[Server, World, World]) -> None:
+    server, world, _ = hall
+    server.api("POST", "/tickets", world.tokens["kiosk"], json={"field": "DD"})
+    display = Listener(server.url, world.tokens["display"])
+    try:
+        state = display.wait_for("state")[0]
+        assert state == server.api("GET", "/queue", world.tokens["display"]).json()
+        assert state["centre"]["code"] == "default"
+    finally:
+        display.close()
+
+
+BAD_AUTH = [None, {}, {"token": ""}, {"token": "forged"}, {"token": 5}, {"token": "x" * 5000},
+            "just-a-string"]
+
+
+def test_bad_tokens_are_refused(hall: tuple[Server, World, World]) -> None:
+    server, _, _ = hall
+    outcomes: dict[int, str] = {}
+
+    def attempt(index: int, auth: Any) -> None:
+        client = socketio.Client(reconnection=False)
+        client.on("connect_error", lambda data: outcomes.__setitem__(index, data["message"]))
+        try:
+            client.connect(server.url, auth=auth, transports=["websocket"], wait_timeout=5)
+            outcomes[index] = "connected"
+            client.disconnect()
+        except socketio.exceptions.ConnectionError:
+            pass
+
+    threads = [threading.Thread(target=attempt, args=item) for item in enumerate(BAD_AUTH)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcomes == dict.fromkeys(range(len(BAD_AUTH)), "unauthorized")
+
+
+def test_events_reach_their_rooms_and_no_others(hall: tuple[Server, World, World]) -> None:
+    server, world, other = hall
+    ticket = server.api("POST", "/tickets", world.tokens["kiosk"], json={"field": "HT"}).json()
+    tracking = ticket["track_url"].rsplit("/", 1)[1]
+    listeners = {
+        "display": Listener(server.url, world.tokens["display"]),
+        "tablet1": Listener(server.url, world.tokens["tablet1"]),
+        "tablet2": Listener(server.url, world.tokens["tablet2"]),
+        "door1": Listener(server.url, world.tokens["door1"]),
+        "phone": Listener(server.url, tracking),
+        "other_centre": Listener(server.url, other.tokens["display"]),
+    }
+    try:
+        for listener in listeners.values():
+            listener.wait_for("state")
+        officer = world.tokens["officer1"]
+        server.api("POST", "/counters/1/open", officer)
+        called = server.api("POST", "/counters/1/call-next", officer).json()
+        assert called["id"] == ticket["id"]
+        for name in ("display", "tablet1", "door1", "phone"):
+            event = listeners[name].wait_for("ticket.called")[0]
+            assert event["ticket"] == called and event["counter"]["number"] == 1
+            assert event["recall"] is False
+        listeners["display"].wait_for("queue.changed")
+        server.api("POST", "/counters/1/finish", officer)
+        request = listeners["tablet1"].wait_for("rating.requested")[0]
+        assert request["ticket"]["id"] == ticket["id"]
+        assert request["officer"]["username"] == "officer1"
+        for name in ("display", "tablet1", "phone"):
+            assert listeners[name].wait_for("ticket.updated")[0]["ticket"]["status"] == "done"
+        # Give stray deliveries a moment before asserting absence.
+        time.sleep(0.3)
+        assert listeners["tablet2"].names() == ["state"]
+        assert listeners["other_centre"].names() == ["state"]
+        assert "rating.requested" not in listeners["display"].names()
+        assert "queue.changed" not in listeners["phone"].names()
+        assert "queue.changed" not in listeners["tablet1"].names()
+    finally:
+        close_all(list(listeners.values()))
+
+
+def test_reconnect_gets_a_fresh_state(hall: tuple[Server, World, World]) -> None:
+    server, world, _ = hall
+    first = Listener(server.url, world.tokens["display"])
+    before = first.wait_for("state")[0]
+    closing = threading.Thread(target=first.client.disconnect)
+    closing.start()
+    # Changes made while the screen was away show up in the next snapshot.
+    server.api("POST", "/tickets", world.tokens["kiosk"], json={"field": "CT"})
+    second = Listener(server.url, world.tokens["display"])
+    try:
+        after = second.wait_for("state")[0]
+        waiting = {f["code"]: f["waiting"] for f in after["fields"]}
+        assert waiting["CT"] == {f["code"]: f["waiting"] for f in before["fields"]}["CT"] + 1
+    finally:
+        closing.join()
+        second.close()
+
+
+def test_officer_joins_the_counters_it_holds(hall: tuple[Server, World, World]) -> None:
+    server, world, _ = hall
+    officer = world.tokens["officer3"]
+    server.api("POST", "/counters/3/open", officer)
+    server.api("POST", "/tickets", world.tokens["kiosk"], json={"field": "DD"})
+    console = Listener(server.url, officer)
+    try:
+        console.wait_for("state")
+        called = server.api("POST", "/counters/3/call-next", officer).json()
+        assert console.wait_for("ticket.called")[0]["ticket"]["id"] == called["id"]
+    finally:
+        console.close()
