@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from flask import Flask
@@ -14,7 +15,9 @@ from hall import realtime
 
 def build_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Configure, attach the database and Socket.IO, register blueprints."""
-    app = Flask("hall", instance_relative_config=True)
+    # HALL_INSTANCE_PATH moves the instance folder (SQLite file, demo tokens), e.g. /var/lib/hall.
+    app = Flask("hall", instance_relative_config=True,
+                instance_path=os.environ.get("HALL_INSTANCE_PATH") or None)
     config.load(app, test_config)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]

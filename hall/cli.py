@@ -134,3 +134,7 @@ def main() -> None:
     group.add_command(shell_command)
     group.add_command(routes_command)
     group.main(prog_name="hall")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,102 @@
+"""The `hall` command line: init, user add, token create, demo; on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import requests
+from sqlalchemy import inspect
+from sqlalchemy import text
+
+from hall import schema
+from hall.db import make_engine
+from tests.servers import ROOT
+
+
+def hall(*args: str, database_url: str, stdin: str = "", instance: Path | None = None
+         ) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "HALL_DATABASE_URL": database_url,
+           "HALL_INSTANCE_PATH": str(instance or ROOT / "instance")}
+    return subprocess.run([sys.executable, "-m", "hall.cli", *args], input=stdin, text=True,
+                          capture_output=True, env=env, cwd=ROOT, timeout=60)
+
+
+def check_init_is_idempotent(url: str) -> None:
+    first, second = hall("init", database_url=url), hall("init", database_url=url)
+    assert first.returncode == second.returncode == 0, first.stderr
+    engine = make_engine(url)
+    assert schema.current_revision(engine) == schema.head_revision()
+    tables = set(inspect(engine).get_table_names())
+    assert {"tickets", "ticket_events", "ratings", "ticket_sequences", "devices"} <= tables
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM centres")).scalar() == 1
+    engine.dispose()
+
+
+def test_init_on_sqlite(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'hall.sqlite'}"
+    check_init_is_idempotent(url)
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    engine.dispose()
+
+
+@pytest.mark.postgres
+def test_init_on_postgres(pg_url: str) -> None:
+    check_init_is_idempotent(pg_url)
+
+
+def test_init_upgrades_an_older_database(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+    engine = make_engine(url)
+    schema.upgrade(engine, "base")  # an empty, unversioned database
+    assert schema.current_revision(engine) is None
+    engine.dispose()
+    assert hall("init", database_url=url).returncode == 0
+    assert schema.current_revision(make_engine(url)) == schema.head_revision()
+
+
+def test_user_and_token_commands(tmp_path: Path, sqlite_url: str) -> None:
+    added = hall("user", "add", "canbo1", "--role", "officer", "--password-stdin",
+                 "--full-name", "Trần Văn An", database_url=sqlite_url, stdin="mật-khẩu-dài\n")
+    assert added.returncode == 0, added.stderr
+    again = hall("user", "add", "canbo1", "--role", "officer", "--password-stdin",
+                 database_url=sqlite_url, stdin="mật-khẩu-dài\n")
+    assert again.returncode != 0 and "tồn tại" in again.stderr
+    short = hall("user", "add", "x", "--role", "officer", "--password-stdin",
+                 database_url=sqlite_url, stdin="123\n")
+    assert short.returncode != 0
+    created = hall("token", "create", "canbo1", database_url=sqlite_url)
+    lines = created.stdout.splitlines()
+    assert created.returncode == 0 and len(lines) == 1 and len(lines[0]) >= 40
+    assert hall("token", "create", "nobody", database_url=sqlite_url).returncode != 0
+
+
+def test_demo_then_run_serves_the_demo(tmp_path: Path) -> None:
+    """`hall demo` prints working tokens; `hall run` serves them with gevent."""
+    from tests.servers import Server
+
+    url = f"sqlite:///{tmp_path / 'demo.sqlite'}"
+    instance = tmp_path / "instance"
+    demo = hall("demo", database_url=url, instance=instance)
+    assert demo.returncode == 0, demo.stderr
+    assert "Hộ tịch" not in demo.stdout  # instructions, not data
+    kiosk_line = next(line for line in demo.stdout.splitlines() if "/kiosk?token=" in line)
+    kiosk_token = kiosk_line.rsplit("token=", 1)[1]
+    again = hall("demo", database_url=url, instance=instance)
+    assert kiosk_token in again.stdout  # the same tokens are printed again
+    with Server(url) as server:
+        ticket = server.api("POST", "/tickets", kiosk_token, json={"field": "DD"})
+        assert ticket.status_code == 201 and ticket.json()["number"] == "C001"
+        fields = server.api("GET", "/fields", kiosk_token).json()
+        assert [f["name"] for f in fields][:3] == ["Hộ tịch", "Chứng thực", "Đất đai"]
+        assert len(fields) == 13
+        spec = requests.get(server.url + "/api/v1/openapi.json", timeout=5).json()
+        assert "/api/v1/counters/{number}/call-next" in spec["paths"]
+    assert json.loads((instance / "demo-tokens.json").read_text())["kiosk:"] == kiosk_token

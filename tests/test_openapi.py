@@ -1,0 +1,51 @@
+"""The OpenAPI document is valid, generated from the schemas, and covers API.md."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask.testing import FlaskClient
+from openapi_spec_validator import validate
+
+API_MD = [
+    ("post", "/api/v1/fields"), ("get", "/api/v1/fields"), ("post", "/api/v1/counters"),
+    ("post", "/api/v1/devices"), ("post", "/api/v1/users"),
+    ("post", "/api/v1/users/{username}/tokens"), ("post", "/api/v1/tickets"),
+    ("get", "/api/v1/tickets/{ticket_id}"), ("post", "/api/v1/tickets/{ticket_id}/cancel"),
+    ("get", "/api/v1/queue"), ("post", "/api/v1/counters/{number}/open"),
+    ("post", "/api/v1/counters/{number}/close"), ("post", "/api/v1/counters/{number}/call-next"),
+    ("post", "/api/v1/counters/{number}/recall"), ("post", "/api/v1/counters/{number}/start"),
+    ("post", "/api/v1/counters/{number}/finish"), ("post", "/api/v1/counters/{number}/no-show"),
+    ("post", "/api/v1/counters/{number}/transfer"), ("post", "/api/v1/ratings"),
+    ("get", "/api/v1/stats"),
+]  # fmt: skip
+
+
+def test_document_is_valid_openapi(client: FlaskClient) -> None:
+    spec = client.get("/api/v1/openapi.json").get_json()
+    validate(spec)
+    assert spec["openapi"].startswith("3.")
+
+
+def test_every_api_md_call_and_every_route_is_documented(app: Flask, client: FlaskClient) -> None:
+    spec = client.get("/api/v1/openapi.json").get_json()
+    documented = {(method, path) for path, item in spec["paths"].items() for method in item}
+    assert set(API_MD) <= documented
+    routes = {
+        (method.lower(), rule.rule.replace("<int:", "{").replace("<", "{").replace(">", "}"))
+        for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/v1/")
+        and rule.endpoint != "api.openapi"
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }  # fmt: skip
+    assert routes == documented
+
+
+def test_schemas_come_from_the_validators(client: FlaskClient) -> None:
+    spec = client.get("/api/v1/openapi.json").get_json()
+    ticket_in = spec["components"]["schemas"]["TicketIn"]
+    assert ticket_in["required"] == ["field"] and ticket_in["additionalProperties"] is False
+    assert ticket_in["properties"]["field"]["maxLength"] == 32
+    issue = spec["paths"]["/api/v1/tickets"]["post"]
+    assert {"201", "200", "400", "401", "403", "404", "409"} <= set(issue["responses"])
+    assert any(p["name"] == "Idempotency-Key" for p in issue["parameters"])
+    stats = {p["name"] for p in spec["paths"]["/api/v1/stats"]["get"]["parameters"]}
+    assert stats == {"from", "to", "by"}
