@@ -61,7 +61,8 @@ def _load(session: Session, instance_path: str, now: datetime) -> dict[str, str]
     for username, role, full_name in USERS:
         user = admin.add_user(session, centre, username, role, PASSWORD, now, full_name)
         tokens[f"user:{username}"] = auth.issue_user_token(session, user, now)
-    devices = [("kiosk", "Kiosk sảnh chính", None), ("display", "Màn hình sảnh", None)]
+    devices: list[tuple[str, str, int | None]] = [
+        ("kiosk", "Kiosk sảnh chính", None), ("display", "Màn hình sảnh", None)]
     devices += [("tablet", f"Máy đánh giá quầy {n}", n) for n, _, _ in COUNTERS]
     for kind, name, counter in devices:
         device, token = admin.add_device(session, centre, kind, name, now, counter,

@@ -17,8 +17,8 @@ def allocate(session: Session, field: Field, day: date) -> int:
     """Take the next sequence value for the field and day in one statement."""
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(TicketSequence).values(field_id=field.id, service_day=day, last_value=1)
-    statement = statement.on_conflict_do_update(
+    upsert = insert(TicketSequence).values(field_id=field.id, service_day=day, last_value=1)
+    statement = upsert.on_conflict_do_update(
         index_elements=["field_id", "service_day"],
         set_={"last_value": TicketSequence.last_value + 1},
     ).returning(TicketSequence.last_value)

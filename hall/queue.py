@@ -70,11 +70,11 @@ def average_service_s(session: Session, field_id: int, default_s: int, now: date
         .order_by(Ticket.finished_at.desc())
         .limit(SERVICE_SAMPLE)
     )  # fmt: skip
-    durations = [
-        (finished - (started or called)).total_seconds()
-        for finished, started, called in session.execute(statement)
-        if finished is not None and (started or called) is not None
-    ]
+    durations = []
+    for finished, started, called in session.execute(statement):
+        begun = started or called
+        if finished is not None and begun is not None:
+            durations.append((finished - begun).total_seconds())
     return sum(durations) / len(durations) if durations else float(default_s)
 
 

@@ -79,7 +79,7 @@ def rooms_for(session: Session, principal: auth.Principal) -> list[str]:
     return [centre_room(principal.centre.id)] + [counter_room(c) for c in held]
 
 
-@socketio.on("connect")
+@socketio.on("connect")  # type: ignore[untyped-decorator]
 def on_connect(auth_payload: Any = None) -> None:
     """Refuse without a valid token; else join rooms and send the `state` snapshot."""
     token = auth_payload.get("token") if isinstance(auth_payload, dict) else None

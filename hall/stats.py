@@ -100,7 +100,7 @@ def report(session: Session, centre: Centre, first: date, last: date, by: str
         by_ticket[ticket.id] = key
         if key is not None:
             _tally(rows[key], ticket)
-    ratings = session.execute(
+    ratings: Iterable[tuple[int, str]] = session.execute(
         select(Rating.ticket_id, Rating.level).where(Rating.centre_id == centre.id,
                                                      Rating.ticket_id.in_(list(by_ticket)))
     ) if by_ticket else []  # fmt: skip

@@ -156,8 +156,8 @@ def _operation(op: Operation) -> dict[str, Any]:
     for status, model in op.responses.items():
         response: dict[str, Any] = {"description": "OK" if status < 300 else ERRORS[status]}
         if isinstance(model, list):
-            schema: dict[str, Any] = {"type": "array", "items": _ref(model[0])}
-            response["content"] = {"application/json": {"schema": schema}}
+            array = {"type": "array", "items": _ref(model[0])}
+            response["content"] = {"application/json": {"schema": array}}
         elif model is not None:
             response["content"] = {"application/json": {"schema": _ref(model)}}
         item["responses"][str(status)] = response

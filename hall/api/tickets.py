@@ -19,6 +19,7 @@ from hall.auth import ANY
 from hall.auth import USERS
 from hall.auth import Principal
 from hall.db import get_session
+from hall.errors import AlreadyRated
 from hall.errors import Forbidden
 from hall.errors import Invalid
 
@@ -99,5 +100,5 @@ def create_rating(principal: Principal, body: s.RatingIn) -> Any:
         session.commit()
     except IntegrityError:
         session.rollback()
-        raise ratings.AlreadyRated() from None
+        raise AlreadyRated() from None
     return jsonify(serialize.rating_json(rating, centre)), 201

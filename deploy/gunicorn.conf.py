@@ -1,0 +1,19 @@
+"""gunicorn for one hall process: one gevent worker (Flask-SocketIO keeps sockets in-process).
+
+    gunicorn -c deploy/gunicorn.conf.py 'hall:create_app()'
+
+Run several such processes (ports 8001, 8002, …) behind nginx with HALL_REDIS_URL set
+so that they share Socket.IO events; see deploy/nginx.conf.
+"""
+
+import os
+
+bind = os.environ.get("HALL_BIND", "127.0.0.1:8001")
+workers = 1
+worker_class = "gevent"
+worker_connections = int(os.environ.get("HALL_WORKER_CONNECTIONS", "4000"))
+timeout = 60
+graceful_timeout = 20
+# gunicorn >= 25 writes a control socket under ~/.gunicorn unless told otherwise.
+control_socket_disable = True
+accesslog = "-"
