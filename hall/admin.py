@@ -70,7 +70,7 @@ def add_device(session: Session, centre: Centre, kind: str, name: str, now: date
                ) -> tuple[Device, str]:
     """A new device and its token (returned once, stored hashed)."""
     counter = find_counter(session, centre.id, counter_number) if counter_number else None
-    token, digest = auth.new_token()
+    token, digest = auth.new_token(auth.DEVICE_TOKEN)
     device = Device(
         centre_id=centre.id, kind=kind, name=name, counter_id=counter.id if counter else None,
         printer=printer or "none", token_hash=digest, created_at=now,

@@ -47,9 +47,12 @@ class Principal:
         return self.user
 
 
-def new_token() -> tuple[str, str]:
-    """A fresh token and the hash we store (the token is shown once)."""
-    token = secrets.token_urlsafe(32)
+USER_TOKEN, DEVICE_TOKEN = "u_", "d_"
+
+
+def new_token(kind: str) -> tuple[str, str]:
+    """A fresh token (kind prefix + 256 random bits) and the hash we store; shown once."""
+    token = kind + secrets.token_urlsafe(32)
     return token, hash_token(token)
 
 
@@ -70,7 +73,7 @@ def check_password(user: User, password: str) -> bool:
 
 
 def issue_user_token(session: Session, user: User, now: datetime) -> str:
-    token, digest = new_token()
+    token, digest = new_token(USER_TOKEN)
     session.add(ApiToken(user_id=user.id, token_hash=digest, created_at=now))
     return token
 
@@ -80,15 +83,17 @@ def principal_for(session: Session, token: str) -> Principal | None:
     if not token or len(token) > 200:
         return None
     digest = hash_token(token)
-    api_token = session.scalar(
-        select(ApiToken).where(ApiToken.token_hash == digest, ApiToken.revoked_at.is_(None))
-    )
-    if api_token is not None and api_token.user.active:
-        user = api_token.user
-        return Principal(user.role, session.get_one(Centre, user.centre_id), user=user)
-    device = session.scalar(
-        select(Device).where(Device.token_hash == digest, Device.revoked_at.is_(None))
-    )
-    if device is not None:
-        return Principal(device.kind, session.get_one(Centre, device.centre_id), device=device)
+    if token.startswith(USER_TOKEN):
+        api_token = session.scalar(
+            select(ApiToken).where(ApiToken.token_hash == digest, ApiToken.revoked_at.is_(None))
+        )
+        if api_token is not None and api_token.user.active:
+            user = api_token.user
+            return Principal(user.role, session.get_one(Centre, user.centre_id), user=user)
+    elif token.startswith(DEVICE_TOKEN):
+        device = session.scalar(
+            select(Device).where(Device.token_hash == digest, Device.revoked_at.is_(None))
+        )
+        if device is not None:
+            return Principal(device.kind, session.get_one(Centre, device.centre_id), device=device)
     return None

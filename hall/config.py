@@ -23,6 +23,7 @@ def load(app: Flask, test_config: dict[str, Any] | None) -> None:
         TIMEZONE="Asia/Ho_Chi_Minh",
         ASYNC_MODE=None,
         SQLITE_BUSY_TIMEOUT_S=15,
+        DATABASE_POOL_SIZE=10,
         MAX_CONTENT_LENGTH=64 * 1024,
         JSON_SORT_KEYS=False,
     )

@@ -17,13 +17,16 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm import sessionmaker
 
 
-def make_engine(url: str, busy_timeout_s: float = 15) -> Engine:
+def make_engine(url: str, busy_timeout_s: float = 15, pool_size: int = 10) -> Engine:
     """Create an engine; psycopg 3 for PostgreSQL URLs, tuned pysqlite for SQLite."""
     parsed = make_url(url)
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(parsed, pool_pre_ping=True)
+        # Under gevent many greenlets (a hall of screens reconnecting at once) want a
+        # connection together; a larger pool keeps them from queueing.
+        return create_engine(parsed, pool_pre_ping=True, pool_size=pool_size,
+                             max_overflow=pool_size * 2)
     engine = create_engine(
         parsed, connect_args={"timeout": busy_timeout_s, "check_same_thread": False}
     )
@@ -49,7 +52,8 @@ def make_engine(url: str, busy_timeout_s: float = 15) -> Engine:
 
 def init_app(app: Flask) -> None:
     """Attach the engine and session factory to the app."""
-    engine = make_engine(app.config["DATABASE_URL"], app.config["SQLITE_BUSY_TIMEOUT_S"])
+    engine = make_engine(app.config["DATABASE_URL"], app.config["SQLITE_BUSY_TIMEOUT_S"],
+                         app.config["DATABASE_POOL_SIZE"])
     app.extensions["hall.engine"] = engine
     app.extensions["hall.sessions"] = sessionmaker(engine, expire_on_commit=False)
     app.teardown_appcontext(_close_session)

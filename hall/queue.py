@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import time
+import weakref
 from datetime import datetime
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import and_
 from sqlalchemy import func
@@ -61,8 +64,26 @@ def waiting_ahead(session: Session, ticket: Ticket) -> int:
     return session.scalar(statement) or 0
 
 
+# engine -> field id -> (computed at, average); an estimate need not be fresher than this.
+_AVERAGE_TTL_S = 15.0
+_averages: weakref.WeakKeyDictionary[Any, dict[int, tuple[float, float]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
 def average_service_s(session: Session, field_id: int, default_s: int, now: datetime) -> float:
-    """Mean service time of the field's last finished tickets (30 days), else the default."""
+    """Mean service time of the field's last finished tickets (30 days), else the default;
+    cached per field for _AVERAGE_TTL_S of monotonic time."""
+    cache = _averages.setdefault(session.get_bind(), {})
+    cached = cache.get(field_id)
+    if cached is not None and time.monotonic() - cached[0] < _AVERAGE_TTL_S:
+        return cached[1]
+    average = _average_service_s(session, field_id, default_s, now)
+    cache[field_id] = (time.monotonic(), average)
+    return average
+
+
+def _average_service_s(session: Session, field_id: int, default_s: int, now: datetime) -> float:
     statement = (
         select(Ticket.finished_at, Ticket.started_at, Ticket.called_at)
         .where(Ticket.field_id == field_id, Ticket.status == "done",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from flask import Flask
@@ -106,9 +107,48 @@ def _ticket_rooms(centre: Centre, ticket: Ticket) -> list[str]:
     return rooms
 
 
+def announce_queue(session: Session, centre_id: int) -> None:
+    """Emit `queue.changed` with the counts as they are now."""
+    socketio.emit("queue.changed", serialize.waiting_json(session, centre_id),
+                  to=centre_room(centre_id))
+
+
+class _Coalescer:
+    """At most one `queue.changed` per centre every COALESCE_S, always with fresh counts:
+    a burst of kiosk taps costs one count query and one broadcast, not one per ticket."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.dirty: dict[int, Flask] = {}
+        self.running = False
+
+    def mark(self, app: Flask, centre_id: int) -> None:
+        with self.lock:
+            self.dirty[centre_id] = app
+            if not self.running:
+                self.running = True
+                socketio.start_background_task(self.loop)
+
+    def loop(self) -> None:
+        while True:
+            socketio.sleep(COALESCE_S)
+            with self.lock:
+                due, self.dirty = self.dirty, {}
+            for centre_id, app in due.items():
+                try:
+                    with session_scope(app) as session:
+                        announce_queue(session, centre_id)
+                except Exception:  # a failed broadcast must not stop later ones
+                    app.logger.exception("queue.changed for centre %s failed", centre_id)
+
+
+COALESCE_S = 0.25
+_coalescer = _Coalescer()
+
+
 def queue_changed(session: Session, centre: Centre) -> None:
-    socketio.emit("queue.changed", serialize.waiting_json(session, centre.id),
-                  to=centre_room(centre.id))
+    """Schedule `queue.changed` for the centre (coalesced, see _Coalescer)."""
+    _coalescer.mark(current_app._get_current_object(), centre.id)  # type: ignore[attr-defined]
 
 
 def ticket_called(session: Session, centre: Centre, ticket: Ticket, recall: bool) -> None:

@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
+from sqlalchemy import select
 
 from hall import realtime
 from hall.db import session_scope
@@ -65,7 +66,7 @@ def test_another_process_without_a_server_can_announce(
             screen.wait_for("state")
         app = make_app(pg_url, REDIS_URL=redis_url, SOCKETIO_CHANNEL=channel)
         with app.app_context(), session_scope(app) as session:
-            realtime.queue_changed(session, session.query(Centre).first())  # type: ignore[arg-type]
+            realtime.announce_queue(session, session.scalars(select(Centre)).one().id)
         for screen in screens:
             assert screen.wait_for("queue.changed")[0]["fields"][0]["code"] == "HT"
     finally:
