@@ -84,16 +84,18 @@ def principal_for(session: Session, token: str) -> Principal | None:
         return None
     digest = hash_token(token)
     if token.startswith(USER_TOKEN):
-        api_token = session.scalar(
-            select(ApiToken).where(ApiToken.token_hash == digest, ApiToken.revoked_at.is_(None))
-        )
-        if api_token is not None and api_token.user.active:
-            user = api_token.user
-            return Principal(user.role, session.get_one(Centre, user.centre_id), user=user)
+        found = session.execute(
+            select(User, Centre).join(ApiToken, ApiToken.user_id == User.id)
+            .join(Centre, Centre.id == User.centre_id)
+            .where(ApiToken.token_hash == digest, ApiToken.revoked_at.is_(None))
+        ).first()
+        if found is not None and found[0].active:
+            return Principal(found[0].role, found[1], user=found[0])
     elif token.startswith(DEVICE_TOKEN):
-        device = session.scalar(
-            select(Device).where(Device.token_hash == digest, Device.revoked_at.is_(None))
-        )
-        if device is not None:
-            return Principal(device.kind, session.get_one(Centre, device.centre_id), device=device)
+        row = session.execute(
+            select(Device, Centre).join(Centre, Centre.id == Device.centre_id)
+            .where(Device.token_hash == digest, Device.revoked_at.is_(None))
+        ).first()
+        if row is not None:
+            return Principal(row[0].kind, row[1], device=row[0])
     return None

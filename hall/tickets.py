@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy import update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from hall import numbering
 from hall.clock import service_day
@@ -76,7 +77,7 @@ def issue(session: Session, centre: Centre, field_code: str, *, now: datetime, a
     day = service_day(now, centre.timezone)
     sequence = numbering.allocate(session, field, day)
     ticket = Ticket(
-        centre_id=centre.id, field_id=field.id, origin_field_id=field.id, service_day=day,
+        centre_id=centre.id, field=field, origin_field_id=field.id, service_day=day,
         sequence=sequence, number=numbering.format_number(field, sequence),
         priority=priority or category is not None, priority_category=category, source=source,
         status="waiting", issued_at=now, queued_at=now, device_id=actor.device_id,
@@ -129,5 +130,9 @@ def mark(session: Session, ticket: Ticket, expected: str | tuple[str, ...], stat
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
         return False
-    session.refresh(ticket)
+    # The row now holds these values; record them without another SELECT or a re-flush.
+    for key, value in {"status": status, **values}.items():
+        set_committed_value(ticket, key, value)
+    if "counter_id" in values:
+        session.expire(ticket, ["counter"])
     return True
