@@ -22,6 +22,7 @@ from sqlalchemy import Table  # noqa: E402
 from sqlalchemy import insert  # noqa: E402
 
 from hall.db import make_engine  # noqa: E402  (same SQLite/PostgreSQL tuning as hall)
+from hall.server import serve  # noqa: E402
 
 metadata = MetaData()
 rows = Table("bench_rows", metadata, Column("id", Integer, primary_key=True),
@@ -46,7 +47,7 @@ def main() -> None:
     def ping():  # type: ignore[no-untyped-def]
         return "ok"
 
-    socketio.run(app, host="127.0.0.1", port=port, log_output=False)
+    serve(app, "127.0.0.1", port, socketio)  # the same server settings as `hall run`
 
 
 if __name__ == "__main__":

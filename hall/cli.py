@@ -98,9 +98,10 @@ def token_create(name: str) -> None:
 def run_command(host: str, port: int) -> None:
     """Serve HTTP and Socket.IO (gevent) for one hall."""
     from hall.realtime import socketio
+    from hall.server import serve
 
     click.echo(f"hall on http://{host}:{port}/ (async mode {socketio.async_mode})", err=True)
-    socketio.run(_app(), host=host, port=port, log_output=False)
+    serve(_app(), host, port)
 
 
 @click.command("demo")
