@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from typing import Any
 
@@ -25,6 +26,7 @@ from hall.models import User
 from hall.tickets import by_tracking_token
 
 socketio = SocketIO()
+logger = logging.getLogger(__name__)
 
 
 def init_app(app: Flask) -> None:
@@ -107,10 +109,18 @@ def _ticket_rooms(centre: Centre, ticket: Ticket) -> list[str]:
     return rooms
 
 
+def _emit(event: str, payload: dict[str, Any], to: str | list[str]) -> None:
+    """Send after the commit; a failure (Redis down) is logged, never raised: the change
+    is already stored, and every screen resyncs from `state` when it reconnects."""
+    try:
+        socketio.emit(event, payload, to=to)
+    except Exception:
+        logger.exception("could not emit %s", event)
+
+
 def announce_queue(session: Session, centre_id: int) -> None:
     """Emit `queue.changed` with the counts as they are now."""
-    socketio.emit("queue.changed", serialize.waiting_json(session, centre_id),
-                  to=centre_room(centre_id))
+    _emit("queue.changed", serialize.waiting_json(session, centre_id), centre_room(centre_id))
 
 
 class _Coalescer:
@@ -154,7 +164,7 @@ def queue_changed(session: Session, centre: Centre) -> None:
 def ticket_called(session: Session, centre: Centre, ticket: Ticket, recall: bool) -> None:
     now = utcnow()
     payload = serialize.call_json(session, ticket, centre, now, recall, now if recall else None)
-    socketio.emit("ticket.called", payload, to=_ticket_rooms(centre, ticket))
+    _emit("ticket.called", payload, _ticket_rooms(centre, ticket))
     if not recall:
         queue_changed(session, centre)
 
@@ -164,7 +174,7 @@ def ticket_updated(session: Session, centre: Centre, *tickets: Ticket,
     now = utcnow()
     for ticket in tickets:
         payload = {"ticket": serialize.ticket_json(session, ticket, centre, now)}
-        socketio.emit("ticket.updated", payload, to=_ticket_rooms(centre, ticket))
+        _emit("ticket.updated", payload, _ticket_rooms(centre, ticket))
     if waiting_changed:
         queue_changed(session, centre)
 
@@ -177,4 +187,4 @@ def rating_requested(session: Session, centre: Centre, ticket: Ticket) -> None:
         "counter": serialize.counter_brief(ticket.counter),
         "officer": serialize.officer_json(officer),
     }
-    socketio.emit("rating.requested", payload, to=tablet_room(ticket.counter.id))
+    _emit("rating.requested", payload, tablet_room(ticket.counter.id))

@@ -251,3 +251,21 @@ def test_revoked_token_is_refused(app: Flask, client: FlaskClient, world: World,
     check_error(client.get("/api/v1/queue", headers=world.headers("kiosk")), 401, "unauthorized")
     check_error(post(client, world, "kiosk", "/tickets", {"field": "HT"}), 401)
     assert ticket_count(app) == 0
+
+
+def test_a_failed_announcement_loses_nothing(app: Flask, client: FlaskClient, world: World,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """Redis down between commit and emit: the answer is still right, the state has it."""
+    from hall import realtime
+
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise ConnectionError("message queue unreachable")
+
+    monkeypatch.setattr(realtime.socketio, "emit", broken)
+    ticket = issue(client, world, "HT")
+    post(client, world, "officer1", "/counters/1/open")
+    called = post(client, world, "officer1", "/counters/1/call-next")
+    assert called.status_code == 200 and called.get_json()["id"] == ticket["id"]
+    assert post(client, world, "officer1", "/counters/1/finish").status_code == 200
+    queue = client.get("/api/v1/queue", headers=world.headers("display")).get_json()
+    assert queue["recent"][0]["ticket"]["id"] == ticket["id"]
