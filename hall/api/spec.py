@@ -169,8 +169,10 @@ def _operation(op: Operation) -> dict[str, Any]:
     return item
 
 
+@functools.cache
 def openapi_document() -> dict[str, Any]:
-    """OpenAPI 3.1 built from the registered operations and their pydantic schemas."""
+    """OpenAPI 3.1 built from the registered operations and their pydantic schemas (once:
+    operations are all registered at import)."""
     _, defs = models_json_schema(
         [(model, "validation") for model in _models()],
         ref_template="#/components/schemas/{model}",
