@@ -92,7 +92,9 @@ def load_demo(session: Session, instance_path: str, now: datetime) -> list[str]:
 
 def _instructions(session: Session, tokens: dict[str, str]) -> list[str]:
     base = "http://127.0.0.1:5000"
-    lines = ["hall demo centre loaded.", "", "Screens (open once with the token to pair):"]
+    lines = ["hall demo centre loaded.", "",
+             "Screens (open once with the token to pair; the pages arrive with the kiosk,",
+             "display and console issues — until then the API below is the way in):"]
     lines.append(f"  kiosk:    {base}/kiosk?token={tokens['kiosk:']}")
     lines.append(f"  display:  {base}/display?token={tokens['display:']}")
     for number, _, _ in COUNTERS:
