@@ -1,0 +1,152 @@
+"""Draw a queue ticket as a 1-bit image, so Vietnamese prints on any ESC/POS printer."""
+
+from __future__ import annotations
+
+import os
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import qrcode
+from PIL import Image
+from PIL import ImageDraw
+from PIL import ImageFont
+
+WIDTH_80MM = 576
+WIDTH_58MM = 384
+# Fonts that cover every Vietnamese letter (never a Mono: DejaVu Sans Mono lacks some).
+FONT_DIRS = [
+    os.environ.get("HALL_FONT_DIR", ""),
+    "/usr/share/fonts/truetype/dejavu",
+    "/usr/share/fonts/truetype/noto",
+    "/usr/share/fonts/noto",
+]
+REGULAR = ("DejaVuSans.ttf", "NotoSans-Regular.ttf")
+BOLD = ("DejaVuSans-Bold.ttf", "NotoSans-Bold.ttf")
+
+
+@dataclass(frozen=True)
+class TicketDescription:
+    """Everything printed on a ticket; no personal data."""
+
+    centre: str
+    field: str
+    number: str
+    issued_at: str  # already formatted in the centre's time zone, e.g. "09:05 02/03/2026"
+    waiting_ahead: int
+    estimated_wait_min: int
+    track_url: str  # absolute URL for the QR code
+    priority_label: str | None = None
+    header: str = ""
+    footer: str = ""
+    width: int = WIDTH_80MM
+
+
+class FontMissing(RuntimeError):
+    """No Vietnamese-capable font was found."""
+
+
+@lru_cache(maxsize=32)
+def font(bold: bool, size: int) -> ImageFont.FreeTypeFont:
+    for folder in filter(None, FONT_DIRS):
+        for name in BOLD if bold else REGULAR:
+            path = os.path.join(folder, name)
+            if os.path.exists(path):
+                return ImageFont.truetype(path, size)
+    raise FontMissing("install fonts-dejavu-core or set HALL_FONT_DIR")
+
+
+def _wrap(draw: ImageDraw.ImageDraw, text: str, face: ImageFont.FreeTypeFont,
+          width: int) -> list[str]:
+    """Break text into lines no wider than `width` pixels, on spaces."""
+    lines: list[str] = []
+    for paragraph in text.splitlines() or [""]:
+        line = ""
+        for word in paragraph.split():
+            candidate = f"{line} {word}".strip()
+            if draw.textlength(candidate, font=face) <= width or not line:
+                line = candidate
+            else:
+                lines.append(line)
+                line = word
+        lines.append(line)
+    return lines
+
+
+class _Canvas:
+    """A tall white strip we write centred lines into, then crop."""
+
+    def __init__(self, width: int) -> None:
+        self.width, self.margin, self.y = width, max(8, width // 36), 12
+        self.image = Image.new("L", (width, 4000), 255)
+        self.draw = ImageDraw.Draw(self.image)
+
+    def text(self, text: str, size: int, bold: bool = False, gap: int = 6,
+             inverted: bool = False) -> None:
+        face = font(bold, size)
+        # Decomposed input (base letter + combining marks) would stack marks badly.
+        text = unicodedata.normalize("NFC", text)
+        for line in _wrap(self.draw, text, face, self.width - 2 * self.margin):
+            left, top, right, bottom = self.draw.textbbox((0, 0), line, font=face)
+            x = (self.width - (right - left)) // 2 - left
+            if inverted:
+                self.draw.rectangle((self.margin, self.y, self.width - self.margin,
+                                     self.y + bottom + 12), fill=0)
+                self.draw.text((x, self.y + 6), line, font=face, fill=255)
+                self.y += bottom + 12 + gap
+            else:
+                self.draw.text((x, self.y - top), line, font=face, fill=0)
+                self.y += bottom - top + gap
+
+    def rule(self) -> None:
+        self.y += 6
+        self.draw.line((self.margin, self.y, self.width - self.margin, self.y), fill=0, width=2)
+        self.y += 12
+
+    def paste(self, picture: Image.Image) -> None:
+        self.image.paste(picture, ((self.width - picture.width) // 2, self.y))
+        self.y += picture.height + 6
+
+    def result(self) -> Image.Image:
+        return self.image.crop((0, 0, self.width, self.y + 24)).convert("1", dither=Image.NONE)
+
+
+def qr_image(url: str, size: int) -> Image.Image:
+    """The tracking URL as a QR code about `size` pixels wide."""
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=2)
+    code.add_data(url)
+    code.make(fit=True)
+    modules = code.modules_count + 2 * code.border
+    code.box_size = max(2, size // modules)
+    return code.make_image(fill_color="black", back_color="white").get_image().convert("L")
+
+
+def render(ticket: TicketDescription) -> Image.Image:
+    """The ticket as a 1-bit image `ticket.width` dots wide."""
+    scale = ticket.width / WIDTH_80MM
+    canvas = _Canvas(ticket.width)
+    canvas.text(ticket.centre, round(28 * scale), bold=True)
+    if ticket.header:
+        canvas.text(ticket.header, round(22 * scale))
+    canvas.rule()
+    canvas.text(ticket.field, round(34 * scale), bold=True)
+    canvas.text("SỐ THỨ TỰ · NUMBER", round(22 * scale), gap=0)
+    canvas.text(ticket.number, round(150 * scale), bold=True, gap=10)
+    if ticket.priority_label:
+        canvas.text(f"ƯU TIÊN · PRIORITY: {ticket.priority_label}", round(26 * scale),
+                    bold=True, inverted=True)
+    canvas.text(f"Giờ lấy số: {ticket.issued_at}", round(24 * scale))
+    canvas.text(f"Số người đang chờ trước bạn: {ticket.waiting_ahead}", round(26 * scale),
+                bold=True)
+    canvas.text(f"Thời gian chờ dự kiến: khoảng {ticket.estimated_wait_min} phút",
+                round(24 * scale))
+    canvas.text(f"Ahead of you: {ticket.waiting_ahead} · Expected wait: "
+                f"~{ticket.estimated_wait_min} min", round(18 * scale))
+    canvas.rule()
+    canvas.paste(qr_image(ticket.track_url, round(230 * scale)))
+    canvas.text("Quét mã để theo dõi lượt trên điện thoại", round(20 * scale))
+    canvas.text("Scan to follow the queue on your phone", round(16 * scale))
+    if ticket.footer:
+        canvas.rule()
+        canvas.text(ticket.footer, round(22 * scale))
+    return canvas.result()

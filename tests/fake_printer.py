@@ -1,0 +1,82 @@
+"""A network ESC/POS printer on 127.0.0.1 that records the bytes it is sent."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from types import TracebackType
+
+from PIL import Image
+
+DLE_EOT = b"\x10\x04"
+
+
+class FakePrinter:
+    """Accepts jobs on 127.0.0.1; answers paper-status queries with `paper_byte`."""
+
+    def __init__(self, paper_byte: int = 18) -> None:
+        self.server = socket.socket()
+        self.server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.server.bind(("127.0.0.1", 0))
+        self.server.listen(8)
+        self.port = self.server.getsockname()[1]
+        self.address = f"network://127.0.0.1:{self.port}"
+        self.paper_byte = paper_byte
+        self.jobs: list[bytes] = []
+        self.done = threading.Condition()
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                connection, _ = self.server.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._job, args=(connection,), daemon=True).start()
+
+    def _job(self, connection: socket.socket) -> None:
+        received = bytearray()
+        with connection:
+            while chunk := connection.recv(65536):
+                received.extend(chunk)
+                if received.endswith(DLE_EOT + b"\x04"):
+                    connection.sendall(bytes([self.paper_byte]))
+        with self.done:
+            self.jobs.append(bytes(received))
+            self.done.notify_all()
+
+    def wait_for_jobs(self, count: int, timeout: float = 5) -> list[bytes]:
+        with self.done:
+            self.done.wait_for(lambda: len(self.jobs) >= count, timeout)
+            return list(self.jobs)
+
+    def close(self) -> None:
+        # shutdown wakes the accept() above; close alone would leave the port listening.
+        try:
+            self.server.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        self.server.close()
+        self.thread.join(2)
+
+    def __enter__(self) -> FakePrinter:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        self.close()
+
+
+def raster_images(stream: bytes) -> list[Image.Image]:
+    """Decode every GS v 0 raster block of an ESC/POS stream back into 1-bit images."""
+    images, index = [], 0
+    while (start := stream.find(b"\x1dv0", index)) >= 0:
+        _mode, xl, xh, yl, yh = stream[start + 3:start + 8]
+        width_bytes, height = xl + 256 * xh, yl + 256 * yh
+        data = stream[start + 8:start + 8 + width_bytes * height]
+        # ESC/POS: a set bit is a black dot; in PIL's "1" mode a set bit is white.
+        inverted = bytes(255 - byte for byte in data)
+        images.append(Image.frombytes("1", (width_bytes * 8, height), inverted))
+        index = start + 8 + len(data)
+    return images
