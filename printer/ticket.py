@@ -87,7 +87,7 @@ class _Canvas:
         # Decomposed input (base letter + combining marks) would stack marks badly.
         text = unicodedata.normalize("NFC", text)
         for line in _wrap(self.draw, text, face, self.width - 2 * self.margin):
-            left, top, right, bottom = self.draw.textbbox((0, 0), line, font=face)
+            left, top, right, bottom = (round(v) for v in self.draw.textbbox((0, 0), line, font=face))
             x = (self.width - (right - left)) // 2 - left
             if inverted:
                 self.draw.rectangle((self.margin, self.y, self.width - self.margin,
@@ -108,7 +108,7 @@ class _Canvas:
         self.y += picture.height + 6
 
     def result(self) -> Image.Image:
-        return self.image.crop((0, 0, self.width, self.y + 24)).convert("1", dither=Image.NONE)
+        return self.image.crop((0, 0, self.width, self.y + 24)).convert("1", dither=Image.Dither.NONE)
 
 
 def qr_image(url: str, size: int) -> Image.Image:
@@ -118,7 +118,8 @@ def qr_image(url: str, size: int) -> Image.Image:
     code.make(fit=True)
     modules = code.modules_count + 2 * code.border
     code.box_size = max(2, size // modules)
-    return code.make_image(fill_color="black", back_color="white").get_image().convert("L")
+    picture: Image.Image = code.make_image(fill_color="black", back_color="white").get_image()
+    return picture.convert("L")
 
 
 def render(ticket: TicketDescription) -> Image.Image:
