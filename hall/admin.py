@@ -98,3 +98,24 @@ def find_user(session: Session, centre: Centre, username: str) -> User:
     if user is None or user.centre_id != centre.id:
         raise NotFound("Không có người dùng này", "unknown_user")
     return user
+
+
+def devices_with_printers(session: Session, centre: Centre) -> list[dict[str, object]]:
+    """Every device of the centre, with its printer's state and unprinted jobs."""
+    from hall.clock import local_iso
+    from hall.models import PrintJob
+
+    waiting = dict(session.execute(
+        select(PrintJob.device_id, func.count())
+        .where(PrintJob.status.in_(("pending", "failed"))).group_by(PrintJob.device_id)
+    ).all())  # fmt: skip
+    numbers = dict(session.execute(select(Counter.id, Counter.number)
+                                   .where(Counter.centre_id == centre.id)).all())
+    devices = session.scalars(select(Device).where(Device.centre_id == centre.id,
+                                                   Device.revoked_at.is_(None)).order_by(Device.id))
+    return [{
+        "id": d.id, "kind": d.kind, "name": d.name, "counter": numbers.get(d.counter_id) if d.counter_id else None,
+        "printer": d.printer, "printer_state": d.printer_state,
+        "printer_checked_at": local_iso(d.printer_checked_at, centre.timezone),
+        "print_jobs_waiting": waiting.get(d.id, 0),
+    } for d in devices]  # fmt: skip

@@ -74,6 +74,8 @@ def rooms_for(session: Session, principal: auth.Principal) -> list[str]:
         device = principal.device
         if device.kind == "tablet" and device.counter_id is not None:
             return [counter_room(device.counter_id), tablet_room(device.counter_id)]
+        if device.kind == "kiosk":
+            return [centre_room(device.centre_id), f"kiosk:{device.id}"]
         if device.kind == "display" and device.counter_id is not None:
             return [centre_room(device.centre_id), counter_room(device.counter_id)]
         return [centre_room(device.centre_id)]

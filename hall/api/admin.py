@@ -21,6 +21,7 @@ from hall.db import get_session
 from hall.errors import Duplicate
 
 ADMIN = frozenset({"admin"})
+MANAGERS = frozenset({"admin", "manager"})
 CREATED = {201: None, 404: s.ErrorOut, 409: s.ErrorOut}
 
 
@@ -67,6 +68,13 @@ def create_device(principal: Principal, body: s.DeviceIn) -> Any:
                                      body.counter, body.printer)
     _commit(session)
     return jsonify({**serialize.device_json(device, body.counter), "token": token}), 201
+
+
+@endpoint("/devices", "GET", summary="Devices with their printers' state", roles=MANAGERS,
+          responses={200: [s.DeviceState]})
+def list_devices(principal: Principal) -> Any:
+    rows = admin.devices_with_printers(get_session(), principal.centre)
+    return jsonify(rows)
 
 
 @endpoint("/users", "POST", summary="Add a user", roles=ADMIN, body=s.UserIn,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import current_app
+from flask import request
 
 from hall.clock import utcnow
 
@@ -14,3 +15,9 @@ def now() -> datetime:
     clock = current_app.config.get("CLOCK") or utcnow
     moment: datetime = clock()
     return moment
+
+
+def public_url() -> str:
+    """Where phones reach this server: HALL_PUBLIC_URL, else the address the client used."""
+    configured: str = current_app.config.get("PUBLIC_URL") or ""
+    return configured or request.host_url

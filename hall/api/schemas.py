@@ -148,6 +148,23 @@ class TicketOut(Out):
     estimated_wait_s: int | None
     track_url: str
     transferred_from: int | None
+    print: PrintOut | None = None
+
+
+class PrintOut(Out):
+    job: int
+    status: str
+
+
+class DeviceState(Out):
+    id: int
+    kind: str
+    name: str
+    counter: int | None
+    printer: str
+    printer_state: str
+    printer_checked_at: str | None
+    print_jobs_waiting: int
 
 
 class FieldOut(Out):

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import current_app
 from flask import jsonify
 from flask import request
 from sqlalchemy.exc import IntegrityError
 
+from hall import print_queue
+from hall import printing
 from hall import ratings
 from hall import realtime
 from hall import serialize
 from hall import tickets
 from hall.api import schemas as s
 from hall.api.common import now
+from hall.api.common import public_url
 from hall.api.spec import endpoint
 from hall.auth import ANY
 from hall.auth import USERS
@@ -47,6 +51,9 @@ def issue_ticket(principal: Principal, body: s.TicketIn) -> Any:
                            priority=body.priority, category=body.priority_category)
     if key:
         tickets.remember_key(session, principal.credential, key, ticket)
+    job = None
+    if principal.device is not None:  # a kiosk: its printer gets the ticket after the commit
+        job = printing.queue_job(session, ticket, principal.device, moment, public_url())
     try:
         session.commit()
     except IntegrityError:
@@ -59,7 +66,11 @@ def issue_ticket(principal: Principal, body: s.TicketIn) -> Any:
             raise
         return jsonify(serialize.ticket_json(session, seen, centre, moment)), 200
     realtime.queue_changed(session, centre)
-    return jsonify(serialize.ticket_json(session, ticket, centre, moment)), 201
+    if job is not None:
+        print_queue.dispatch(current_app._get_current_object(), job.id)  # type: ignore[attr-defined]
+    answer = serialize.ticket_json(session, ticket, centre, moment)
+    answer["print"] = {"job": job.id, "status": "pending"} if job else None
+    return jsonify(answer), 201
 
 
 @endpoint("/tickets/<int:ticket_id>", "GET", summary="A ticket", roles=ANY,
@@ -79,6 +90,16 @@ def cancel_ticket(principal: Principal, ticket_id: int) -> Any:
     session.commit()
     realtime.ticket_updated(session, centre, ticket, waiting_changed=True)
     return jsonify(serialize.ticket_json(session, ticket, centre, moment))
+
+
+@endpoint("/tickets/<int:ticket_id>/reprint", "POST", summary="Print a ticket again",
+          roles=USERS, responses={202: s.PrintOut, 404: s.ErrorOut, 409: s.ErrorOut})
+def reprint_ticket(principal: Principal, ticket_id: int) -> Any:
+    session = get_session()
+    job = printing.reprint(session, principal.centre.id, ticket_id, now(), public_url())
+    session.commit()
+    print_queue.dispatch(current_app._get_current_object(), job.id)  # type: ignore[attr-defined]
+    return jsonify({"job": job.id, "status": job.status}), 202
 
 
 @endpoint("/queue", "GET", summary="The hall's queue now", roles=ANY,

@@ -8,6 +8,7 @@ from hall.models.centre import Field
 from hall.models.people import ApiToken
 from hall.models.people import Device
 from hall.models.people import User
+from hall.models.printing import PrintJob
 from hall.models.ticket import IdempotencyKey
 from hall.models.ticket import Rating
 from hall.models.ticket import Ticket
@@ -16,5 +17,5 @@ from hall.models.ticket import TicketSequence
 
 __all__ = [
     "ApiToken", "Base", "Centre", "Counter", "CounterField", "Device", "Field",
-    "IdempotencyKey", "Rating", "Ticket", "TicketEvent", "TicketSequence", "User",
+    "IdempotencyKey", "PrintJob", "Rating", "Ticket", "TicketEvent", "TicketSequence", "User",
 ]  # fmt: skip

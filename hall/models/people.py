@@ -59,6 +59,10 @@ class Device(Base):
     name: Mapped[str] = mapped_column(String(200))
     counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"), default=None)
     printer: Mapped[str] = mapped_column(String(300), default="none")
+    # online, paper_low, out_of_paper, offline or unknown; from the last job or check.
+    printer_state: Mapped[str] = mapped_column(String(16), default="unknown",
+                                               server_default="unknown")
+    printer_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)

@@ -53,9 +53,7 @@ def upgrade() -> None:
         sa.Column("target_wait_s", sa.Integer(), nullable=False),
         sa.Column("daily_capacity", sa.Integer(), nullable=True),
         sa.Column("is_open", sa.Boolean(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["centre_id"], ["centres.id"], name=op.f("fk_fields_centre_id_centres")
-        ),
+        sa.ForeignKeyConstraint(["centre_id"], ["centres.id"], name=op.f("fk_fields_centre_id_centres")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_fields")),
         sa.UniqueConstraint("centre_id", "code", name=op.f("uq_fields_centre_id")),
     )
@@ -73,9 +71,7 @@ def upgrade() -> None:
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.Column("created_at", hall.models.base.UTCDateTime(), nullable=False),
         sa.CheckConstraint("role IN ('admin', 'manager', 'officer')", name=op.f("ck_users_role")),
-        sa.ForeignKeyConstraint(
-            ["centre_id"], ["centres.id"], name=op.f("fk_users_centre_id_centres")
-        ),
+        sa.ForeignKeyConstraint(["centre_id"], ["centres.id"], name=op.f("fk_users_centre_id_centres")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
         sa.UniqueConstraint("username", name=op.f("uq_users_username")),
     )
@@ -89,9 +85,7 @@ def upgrade() -> None:
         sa.Column("token_hash", sa.String(length=64), nullable=False),
         sa.Column("created_at", hall.models.base.UTCDateTime(), nullable=False),
         sa.Column("revoked_at", hall.models.base.UTCDateTime(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["user_id"], ["users.id"], name=op.f("fk_api_tokens_user_id_users")
-        ),
+        sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_api_tokens_user_id_users")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_api_tokens")),
         sa.UniqueConstraint("token_hash", name=op.f("uq_api_tokens_token_hash")),
     )
@@ -107,12 +101,8 @@ def upgrade() -> None:
         sa.Column("state", sa.String(length=16), nullable=False),
         sa.Column("officer_id", sa.Integer(), nullable=True),
         sa.CheckConstraint("state IN ('open', 'paused', 'closed')", name=op.f("ck_counters_state")),
-        sa.ForeignKeyConstraint(
-            ["centre_id"], ["centres.id"], name=op.f("fk_counters_centre_id_centres")
-        ),
-        sa.ForeignKeyConstraint(
-            ["officer_id"], ["users.id"], name=op.f("fk_counters_officer_id_users")
-        ),
+        sa.ForeignKeyConstraint(["centre_id"], ["centres.id"], name=op.f("fk_counters_centre_id_centres")),
+        sa.ForeignKeyConstraint(["officer_id"], ["users.id"], name=op.f("fk_counters_officer_id_users")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_counters")),
         sa.UniqueConstraint("centre_id", "number", name=op.f("uq_counters_centre_id")),
         sa.UniqueConstraint("officer_id", name=op.f("uq_counters_officer_id")),
@@ -138,9 +128,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["counter_id"], ["counters.id"], name=op.f("fk_counter_fields_counter_id_counters")
         ),
-        sa.ForeignKeyConstraint(
-            ["field_id"], ["fields.id"], name=op.f("fk_counter_fields_field_id_fields")
-        ),
+        sa.ForeignKeyConstraint(["field_id"], ["fields.id"], name=op.f("fk_counter_fields_field_id_fields")),
         sa.PrimaryKeyConstraint("counter_id", "field_id", name=op.f("pk_counter_fields")),
     )
     op.create_table(
@@ -155,12 +143,8 @@ def upgrade() -> None:
         sa.Column("created_at", hall.models.base.UTCDateTime(), nullable=False),
         sa.Column("revoked_at", hall.models.base.UTCDateTime(), nullable=True),
         sa.CheckConstraint("kind IN ('kiosk', 'display', 'tablet')", name=op.f("ck_devices_kind")),
-        sa.ForeignKeyConstraint(
-            ["centre_id"], ["centres.id"], name=op.f("fk_devices_centre_id_centres")
-        ),
-        sa.ForeignKeyConstraint(
-            ["counter_id"], ["counters.id"], name=op.f("fk_devices_counter_id_counters")
-        ),
+        sa.ForeignKeyConstraint(["centre_id"], ["centres.id"], name=op.f("fk_devices_centre_id_centres")),
+        sa.ForeignKeyConstraint(["counter_id"], ["counters.id"], name=op.f("fk_devices_counter_id_counters")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_devices")),
         sa.UniqueConstraint("token_hash", name=op.f("uq_devices_token_hash")),
     )
@@ -195,21 +179,11 @@ def upgrade() -> None:
             "status IN ('waiting', 'called', 'serving', 'done', 'no_show', 'transferred', 'cancelled')",
             name=op.f("ck_tickets_status"),
         ),
-        sa.ForeignKeyConstraint(
-            ["centre_id"], ["centres.id"], name=op.f("fk_tickets_centre_id_centres")
-        ),
-        sa.ForeignKeyConstraint(
-            ["counter_id"], ["counters.id"], name=op.f("fk_tickets_counter_id_counters")
-        ),
-        sa.ForeignKeyConstraint(
-            ["device_id"], ["devices.id"], name=op.f("fk_tickets_device_id_devices")
-        ),
-        sa.ForeignKeyConstraint(
-            ["field_id"], ["fields.id"], name=op.f("fk_tickets_field_id_fields")
-        ),
-        sa.ForeignKeyConstraint(
-            ["officer_id"], ["users.id"], name=op.f("fk_tickets_officer_id_users")
-        ),
+        sa.ForeignKeyConstraint(["centre_id"], ["centres.id"], name=op.f("fk_tickets_centre_id_centres")),
+        sa.ForeignKeyConstraint(["counter_id"], ["counters.id"], name=op.f("fk_tickets_counter_id_counters")),
+        sa.ForeignKeyConstraint(["device_id"], ["devices.id"], name=op.f("fk_tickets_device_id_devices")),
+        sa.ForeignKeyConstraint(["field_id"], ["fields.id"], name=op.f("fk_tickets_field_id_fields")),
+        sa.ForeignKeyConstraint(["officer_id"], ["users.id"], name=op.f("fk_tickets_officer_id_users")),
         sa.ForeignKeyConstraint(
             ["origin_field_id"], ["fields.id"], name=op.f("fk_tickets_origin_field_id_fields")
         ),
@@ -228,9 +202,7 @@ def upgrade() -> None:
     with op.batch_alter_table("tickets", schema=None) as batch_op:
         batch_op.create_index("ix_tickets_day", ["centre_id", "service_day"], unique=False)
         batch_op.create_index("ix_tickets_queue", ["centre_id", "status", "field_id"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_tickets_tracking_token"), ["tracking_token"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_tickets_tracking_token"), ["tracking_token"], unique=False)
         batch_op.create_index(
             "uq_tickets_active_counter",
             ["counter_id"],
@@ -257,9 +229,7 @@ def upgrade() -> None:
             ["ticket_id"], ["tickets.id"], name=op.f("fk_idempotency_keys_ticket_id_tickets")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_idempotency_keys")),
-        sa.UniqueConstraint(
-            "credential", "key", "service_day", name=op.f("uq_idempotency_keys_credential")
-        ),
+        sa.UniqueConstraint("credential", "key", "service_day", name=op.f("uq_idempotency_keys_credential")),
     )
     op.create_table(
         "ratings",
@@ -273,21 +243,11 @@ def upgrade() -> None:
         sa.Column("officer_id", sa.Integer(), nullable=True),
         sa.Column("device_id", sa.Integer(), nullable=True),
         sa.Column("rated_at", hall.models.base.UTCDateTime(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["centre_id"], ["centres.id"], name=op.f("fk_ratings_centre_id_centres")
-        ),
-        sa.ForeignKeyConstraint(
-            ["counter_id"], ["counters.id"], name=op.f("fk_ratings_counter_id_counters")
-        ),
-        sa.ForeignKeyConstraint(
-            ["device_id"], ["devices.id"], name=op.f("fk_ratings_device_id_devices")
-        ),
-        sa.ForeignKeyConstraint(
-            ["officer_id"], ["users.id"], name=op.f("fk_ratings_officer_id_users")
-        ),
-        sa.ForeignKeyConstraint(
-            ["ticket_id"], ["tickets.id"], name=op.f("fk_ratings_ticket_id_tickets")
-        ),
+        sa.ForeignKeyConstraint(["centre_id"], ["centres.id"], name=op.f("fk_ratings_centre_id_centres")),
+        sa.ForeignKeyConstraint(["counter_id"], ["counters.id"], name=op.f("fk_ratings_counter_id_counters")),
+        sa.ForeignKeyConstraint(["device_id"], ["devices.id"], name=op.f("fk_ratings_device_id_devices")),
+        sa.ForeignKeyConstraint(["officer_id"], ["users.id"], name=op.f("fk_ratings_officer_id_users")),
+        sa.ForeignKeyConstraint(["ticket_id"], ["tickets.id"], name=op.f("fk_ratings_ticket_id_tickets")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_ratings")),
         sa.UniqueConstraint("ticket_id", name=op.f("uq_ratings_ticket_id")),
     )
@@ -318,9 +278,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["ticket_id"], ["tickets.id"], name=op.f("fk_ticket_events_ticket_id_tickets")
         ),
-        sa.ForeignKeyConstraint(
-            ["user_id"], ["users.id"], name=op.f("fk_ticket_events_user_id_users")
-        ),
+        sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_ticket_events_user_id_users")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_ticket_events")),
     )
     with op.batch_alter_table("ticket_events", schema=None) as batch_op:

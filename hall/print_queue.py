@@ -1,0 +1,102 @@
+"""After the commit: print jobs in the background, report to the kiosk, retry failures."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+from flask import Flask
+
+from hall import printing
+from hall.clock import utcnow
+from hall.db import session_scope
+from hall.models import Device
+from hall.models import PrintJob
+from hall.realtime import socketio
+from printer import transport
+from printer.ticket import render
+
+logger = logging.getLogger(__name__)
+RETRY_S = 10.0
+_retrying: set[int] = set()  # id(app) of apps whose retry loop runs
+_lock = threading.Lock()
+
+
+def kiosk_room(device_id: int) -> str:
+    return f"kiosk:{device_id}"
+
+
+def dispatch(app: Flask, job_id: int) -> None:
+    """Print the job without holding up the request that made it."""
+    socketio.start_background_task(attempt, app, job_id)
+    _ensure_retry_loop(app)
+
+
+def attempt(app: Flask, job_id: int) -> str:
+    """One try at a job; returns its status afterwards."""
+    with session_scope(app) as session:
+        job = session.get(PrintJob, job_id)
+        if job is None or job.status in ("printed", "abandoned"):
+            return job.status if job else "missing"
+        device = session.get_one(Device, job.device_id)
+        if device.printer == "agent":
+            _offer_to_agent(session, job, device)
+            return job.status
+        width = app.config.get("TICKET_WIDTH", 576)
+        image = render(printing.describe(session, job, width, utcnow()))
+        session.commit()  # end the read transaction before slow printer I/O
+        error, state = _print(image, device.printer)
+        printing.finish_job(session, job, utcnow(), error, state)
+        session.commit()
+        _report(job, device)
+        return job.status
+
+
+def _print(image: Any, address: str) -> tuple[str | None, str]:
+    try:
+        transport.send(image, address, timeout=8)
+    except transport.PrintFailed as exc:
+        return str(exc), "offline"
+    except ValueError as exc:
+        return str(exc), "unknown"
+    return None, transport.status(address)
+
+
+def _report(job: PrintJob, device: Device) -> None:
+    payload = {"job": job.id, "ticket": job.ticket_id, "status": job.status,
+               "attempts": job.attempts, "error": job.last_error,
+               "printer_state": device.printer_state}
+    try:
+        socketio.emit("print.updated", payload, to=kiosk_room(device.id))
+    except Exception:
+        logger.exception("could not report print job %s", job.id)
+
+
+def _offer_to_agent(session: Any, job: PrintJob, device: Device) -> None:
+    """Agents print on the kiosk PC: send them the job (they acknowledge it)."""
+    from hall.clock import utcnow as clock
+
+    description = printing.describe(session, job, 576, clock())
+    socketio.emit("print.job", {"job": job.id, "ticket": description.__dict__},
+                  to=f"agent:{device.id}")
+
+
+def _ensure_retry_loop(app: Flask) -> None:
+    with _lock:
+        if id(app) in _retrying:
+            return
+        _retrying.add(id(app))
+    socketio.start_background_task(_retry_loop, app)
+
+
+def _retry_loop(app: Flask) -> None:
+    while True:
+        socketio.sleep(app.config.get("PRINT_RETRY_S", RETRY_S))
+        try:
+            with session_scope(app) as session:
+                due = printing.due_jobs(session)
+            for job_id in due:
+                attempt(app, job_id)
+        except Exception:
+            logger.exception("print retry round failed")

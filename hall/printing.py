@@ -1,0 +1,93 @@
+"""Use cases on print jobs; they never print or commit (see hall.print_queue for that)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hall import queue
+from hall.clock import local_iso
+from hall.errors import Conflict
+from hall.models import Centre
+from hall.models import Device
+from hall.models import PrintJob
+from hall.models import Ticket
+from hall.tickets import get_ticket
+from printer.ticket import TicketDescription
+
+MAX_ATTEMPTS = 5
+
+
+def queue_job(session: Session, ticket: Ticket, device: Device, now: datetime,
+              base_url: str) -> PrintJob | None:
+    """A pending job for a kiosk that has a printer; None when it has none."""
+    if device.kind != "kiosk" or device.printer == "none":
+        return None
+    job = PrintJob(ticket_id=ticket.id, device_id=device.id, status="pending",
+                   base_url=base_url.rstrip("/"), created_at=now, updated_at=now)
+    session.add(job)
+    session.flush()
+    return job
+
+
+def reprint(session: Session, centre_id: int, ticket_id: int, now: datetime,
+            base_url: str) -> PrintJob:
+    """Print a ticket again on the printer of the kiosk that issued it."""
+    ticket = get_ticket(session, centre_id, ticket_id)
+    device = session.get(Device, ticket.device_id) if ticket.device_id else None
+    job = queue_job(session, ticket, device, now, base_url) if device else None
+    if job is None:
+        raise Conflict("Số này không được lấy từ ki-ốt có máy in", "no_printer")
+    return job
+
+
+def describe(session: Session, job: PrintJob, width: int, now: datetime) -> TicketDescription:
+    """What to print for the job, as `printer/` wants it."""
+    ticket = session.get_one(Ticket, job.ticket_id)
+    centre = session.get_one(Centre, ticket.centre_id)
+    ahead = queue.waiting_ahead(session, ticket) if ticket.status == "waiting" else 0
+    wait_s = queue.estimated_wait_s(session, ticket, ahead, centre, now) if ahead else 0
+    issued = local_iso(ticket.issued_at, centre.timezone) or ""
+    label = None
+    if ticket.priority:
+        label = PRIORITY_LABELS.get(ticket.priority_category or "", "Ưu tiên")
+    return TicketDescription(
+        centre=centre.name, field=ticket.field.name, number=ticket.number,
+        issued_at=f"{issued[11:16]} {issued[8:10]}/{issued[5:7]}/{issued[:4]}",
+        waiting_ahead=ahead, estimated_wait_min=-(-wait_s // 60),
+        track_url=f"{job.base_url}/t/{ticket.tracking_token}", priority_label=label,
+        header=centre.ticket_header, footer=centre.ticket_footer, width=width,
+    )  # fmt: skip
+
+
+PRIORITY_LABELS = {
+    "elderly": "Người cao tuổi", "pregnant": "Phụ nữ mang thai",
+    "disabled": "Người khuyết tật", "merit": "Người có công",
+}  # fmt: skip
+
+
+def finish_job(session: Session, job: PrintJob, now: datetime, error: str | None,
+               printer_state: str) -> None:
+    """Record one attempt's outcome on the job and on its kiosk's printer state."""
+    job.attempts += 1
+    job.updated_at = now
+    if error is None:
+        job.status, job.printed_at, job.last_error = "printed", now, ""
+    else:
+        job.last_error = error[:300]
+        job.status = "abandoned" if job.attempts >= MAX_ATTEMPTS else "failed"
+    device = session.get_one(Device, job.device_id)
+    device.printer_state, device.printer_checked_at = printer_state, now
+
+
+def due_jobs(session: Session) -> list[int]:
+    """Failed jobs worth another attempt: their ticket still waits to be called."""
+    statement = (
+        select(PrintJob.id)
+        .join(Ticket, Ticket.id == PrintJob.ticket_id)
+        .where(PrintJob.status == "failed", Ticket.status == "waiting")
+        .order_by(PrintJob.id)
+    )
+    return list(session.scalars(statement))
