@@ -14,15 +14,16 @@ DLE_EOT = b"\x10\x04"
 class FakePrinter:
     """Accepts jobs on 127.0.0.1; answers paper-status queries with `paper_byte`."""
 
-    def __init__(self, paper_byte: int = 18) -> None:
+    def __init__(self, paper_byte: int = 18, port: int = 0) -> None:
         self.server = socket.socket()
         self.server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.server.bind(("127.0.0.1", 0))
+        self.server.bind(("127.0.0.1", port))
         self.server.listen(8)
         self.port = self.server.getsockname()[1]
         self.address = f"network://127.0.0.1:{self.port}"
         self.paper_byte = paper_byte
         self.jobs: list[bytes] = []
+        self.queries: list[bytes] = []
         self.done = threading.Condition()
         self.thread = threading.Thread(target=self._serve, daemon=True)
         self.thread.start()
@@ -43,8 +44,14 @@ class FakePrinter:
                 if received.endswith(DLE_EOT + b"\x04"):
                     connection.sendall(bytes([self.paper_byte]))
         with self.done:
-            self.jobs.append(bytes(received))
+            # A connection that only asked for status is not a print job.
+            (self.jobs if b"\x1dv0" in received else self.queries).append(bytes(received))
             self.done.notify_all()
+
+    @classmethod
+    def on_port(cls, port: int) -> FakePrinter:
+        """A printer coming back on the address a kiosk already uses."""
+        return cls(port=port)
 
     def wait_for_jobs(self, count: int, timeout: float = 5) -> list[bytes]:
         with self.done:

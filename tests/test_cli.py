@@ -62,6 +62,28 @@ def test_init_upgrades_an_older_database(tmp_path: Path) -> None:
     assert schema.current_revision(make_engine(url)) == schema.head_revision()
 
 
+def test_init_upgrades_a_0001_database_keeping_its_data(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'v1.sqlite'}"
+    engine = make_engine(url)
+    schema.upgrade(engine, "0001")
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO centres (code, name, address, timezone, ticket_header, ticket_footer,"
+            " rating_scale, default_service_s, priority_categories)"
+            " VALUES ('x', 'Trung tâm cũ', '', 'Asia/Ho_Chi_Minh', '', '', 3, 300, '[]')")
+        connection.exec_driver_sql(
+            "INSERT INTO devices (centre_id, kind, name, printer, token_hash, created_at)"
+            " VALUES (1, 'kiosk', 'Ki-ốt cũ', 'none', 'abc', '2026-01-01 00:00:00')")
+    engine.dispose()
+    assert hall("init", database_url=url).returncode == 0
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        row = connection.exec_driver_sql("SELECT name, printer_state FROM devices").one()
+        centres = connection.exec_driver_sql("SELECT name FROM centres").scalars().all()
+    assert tuple(row) == ("Ki-ốt cũ", "unknown") and centres == ["Trung tâm cũ"]
+    engine.dispose()
+
+
 def test_user_and_token_commands(tmp_path: Path, sqlite_url: str) -> None:
     added = hall("user", "add", "canbo1", "--role", "officer", "--password-stdin",
                  "--full-name", "Trần Văn An", database_url=sqlite_url, stdin="mật-khẩu-dài\n")

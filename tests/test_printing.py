@@ -1,0 +1,124 @@
+"""A kiosk's ticket goes to its network printer after the commit; faults lose nothing."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from PIL import ImageChops
+from sqlalchemy import select
+
+from hall import printing
+from hall.db import session_scope
+from hall.models import PrintJob
+from printer.ticket import render
+from tests.conftest import Clock
+from tests.conftest import make_app
+from tests.factories import World
+from tests.factories import build_world
+from tests.factories import post
+from tests.fake_printer import FakePrinter
+from tests.fake_printer import raster_images
+
+
+@pytest.fixture
+def hall(sqlite_url: str, clock: Clock) -> Any:
+    app = make_app(sqlite_url, clock, PRINT_RETRY_S=0.2, PUBLIC_URL="http://hall.local:5000")
+    world = build_world(app, clock.now)
+    yield app, world
+    app.extensions["hall.engine"].dispose()
+
+
+def kiosk_with(app: Flask, client: FlaskClient, world: World, address: str) -> dict[str, str]:
+    device = post(client, world, "admin", "/devices",
+                  {"kind": "kiosk", "name": "Ki-ốt có máy in", "printer": address}).get_json()
+    return {"Authorization": f"Bearer {device['token']}"}
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 8) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+def job_status(app: Flask, job_id: int) -> str:
+    with session_scope(app) as session:
+        return session.get_one(PrintJob, job_id).status
+
+
+def test_issued_ticket_prints_exactly_what_was_rendered(hall: Any) -> None:
+    app, world = hall
+    client = app.test_client()
+    with FakePrinter() as printer:
+        headers = kiosk_with(app, client, world, printer.address)
+        ticket = client.post("/api/v1/tickets", json={"field": "HT", "priority_category": "elderly"},
+                             headers=headers).get_json()
+        assert ticket["print"]["status"] == "pending"
+        [job] = printer.wait_for_jobs(1)
+        wait_until(lambda: job_status(app, ticket["print"]["job"]) == "printed")
+    with app.app_context(), session_scope(app) as session:
+        description = printing.describe(session, session.get_one(PrintJob, ticket["print"]["job"]),
+                                        576, Clock().now)
+    assert description.number == ticket["number"] == "A001"
+    assert description.priority_label == "Người cao tuổi"
+    assert description.track_url == "http://hall.local:5000" + ticket["track_url"]
+    [printed] = raster_images(job)
+    assert ImageChops.difference(printed.convert("L"), render(description).convert("L")).getbbox() is None
+    devices = client.get("/api/v1/devices", headers=world.headers("manager")).get_json()
+    mine = [d for d in devices if d["printer"] == printer.address][0]
+    assert mine["printer_state"] == "online" and mine["print_jobs_waiting"] == 0
+
+
+def test_printer_down_keeps_the_ticket_and_a_retry_prints_once(hall: Any) -> None:
+    app, world = hall
+    client = app.test_client()
+    with FakePrinter() as gone:
+        address, port = gone.address, gone.port
+    headers = kiosk_with(app, client, world, address)
+    response = client.post("/api/v1/tickets", json={"field": "CT"}, headers=headers)
+    assert response.status_code == 201
+    ticket = response.get_json()
+    wait_until(lambda: job_status(app, ticket["print"]["job"]) == "failed")
+    devices = client.get("/api/v1/devices", headers=world.headers("admin")).get_json()
+    assert [d["printer_state"] for d in devices if d["printer"] == address] == ["offline"]
+    assert client.get(f"/api/v1/tickets/{ticket['id']}", headers=headers).status_code == 200
+    with FakePrinter.on_port(port) as back:
+        wait_until(lambda: job_status(app, ticket["print"]["job"]) == "printed")
+        time.sleep(0.6)  # three more retry rounds: nothing may print again
+        assert len(back.jobs) == 1
+
+
+def test_reprint_on_the_issuing_kiosk(hall: Any) -> None:
+    app, world = hall
+    client = app.test_client()
+    with FakePrinter() as printer:
+        headers = kiosk_with(app, client, world, printer.address)
+        ticket = client.post("/api/v1/tickets", json={"field": "DD"}, headers=headers).get_json()
+        printer.wait_for_jobs(1)
+        again = post(client, world, "officer1", f"/tickets/{ticket['id']}/reprint")
+        assert again.status_code == 202
+        assert len(printer.wait_for_jobs(2)) == 2
+    plain = client.post("/api/v1/tickets", json={"field": "DD"}, headers=world.headers("kiosk"))
+    refused = post(client, world, "officer1", f"/tickets/{plain.get_json()['id']}/reprint")
+    assert refused.status_code == 409 and refused.get_json()["error"]["code"] == "no_printer"
+    assert post(client, world, "kiosk", f"/tickets/{ticket['id']}/reprint").status_code == 403
+
+
+def test_jobs_for_tickets_already_called_are_not_retried(hall: Any) -> None:
+    app, world = hall
+    client = app.test_client()
+    with FakePrinter() as gone:
+        address = gone.address
+    headers = kiosk_with(app, client, world, address)
+    ticket = client.post("/api/v1/tickets", json={"field": "HT"}, headers=headers).get_json()
+    wait_until(lambda: job_status(app, ticket["print"]["job"]) == "failed")
+    post(client, world, "officer1", "/counters/1/open")
+    post(client, world, "officer1", "/counters/1/call-next")
+    with app.app_context(), session_scope(app) as session:
+        assert printing.due_jobs(session) == []
+        assert session.scalars(select(PrintJob.attempts)).one() >= 1
