@@ -114,7 +114,8 @@ def devices_with_printers(session: Session, centre: Centre) -> list[dict[str, ob
     devices = session.scalars(select(Device).where(Device.centre_id == centre.id,
                                                    Device.revoked_at.is_(None)).order_by(Device.id))
     return [{
-        "id": d.id, "kind": d.kind, "name": d.name, "counter": numbers.get(d.counter_id) if d.counter_id else None,
+        "id": d.id, "kind": d.kind, "name": d.name,
+        "counter": numbers.get(d.counter_id) if d.counter_id else None,
         "printer": d.printer, "printer_state": d.printer_state,
         "printer_checked_at": local_iso(d.printer_checked_at, centre.timezone),
         "print_jobs_waiting": waiting.get(d.id, 0),
