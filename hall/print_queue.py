@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import logging
 import threading
+from dataclasses import asdict
 from typing import Any
 
 from flask import Flask
+from flask import current_app
+from flask import request
+from flask_socketio import emit
+from flask_socketio import join_room
+from sqlalchemy import select
 
 from hall import printing
 from hall.clock import utcnow
@@ -73,13 +79,53 @@ def _report(job: PrintJob, device: Device) -> None:
         logger.exception("could not report print job %s", job.id)
 
 
-def _offer_to_agent(session: Any, job: PrintJob, device: Device) -> None:
-    """Agents print on the kiosk PC: send them the job (they acknowledge it)."""
-    from hall.clock import utcnow as clock
+def agent_room(device_id: int) -> str:
+    return f"agent:{device_id}"
 
-    description = printing.describe(session, job, 576, clock())
-    socketio.emit("print.job", {"job": job.id, "ticket": description.__dict__},
-                  to=f"agent:{device.id}")
+
+def _offer_to_agent(session: Any, job: PrintJob, device: Device) -> None:
+    """Agents print on the kiosk PC: send them the job; they acknowledge with print.ack."""
+    description = printing.describe(session, job, 576, utcnow())
+    socketio.emit("print.job", {"job": job.id, "ticket": asdict(description)},
+                  to=agent_room(device.id))
+
+
+def agent_connected(session: Any, device: Device) -> None:
+    """Called in the connect handler of a kiosk's print agent: join, then resend every
+    unprinted job (the agent skips those it already printed)."""
+    _agents[request.sid] = device.id  # type: ignore[attr-defined]
+    join_room(agent_room(device.id))
+    for job in session.scalars(select(PrintJob).where(
+            PrintJob.device_id == device.id, PrintJob.status.in_(("pending", "failed")))
+            .order_by(PrintJob.id)):  # fmt: skip
+        description = printing.describe(session, job, 576, utcnow())
+        emit("print.job", {"job": job.id, "ticket": asdict(description)})
+
+
+_agents: dict[str, int] = {}  # Socket.IO sid -> kiosk device id, for acknowledgements
+
+
+@socketio.on("print.ack")  # type: ignore[untyped-decorator]
+def on_print_ack(data: Any) -> None:
+    """An agent printed a job (ok) or could not (error); record it like a local attempt."""
+    device_id = _agents.get(request.sid)  # type: ignore[attr-defined]
+    if device_id is None or not isinstance(data, dict) or not isinstance(data.get("job"), int):
+        return
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    with session_scope(app) as session:
+        job = session.get(PrintJob, data["job"])
+        if job is None or job.device_id != device_id or job.status == "printed":
+            return
+        error = None if data.get("ok") is True else str(data.get("error") or "agent failed")[:300]
+        state = str(data.get("printer_state") or ("online" if error is None else "offline"))[:16]
+        printing.finish_job(session, job, utcnow(), error, state)
+        session.commit()
+        _report(job, session.get_one(Device, device_id))
+
+
+@socketio.on("disconnect")  # type: ignore[untyped-decorator]
+def on_disconnect(*_: Any) -> None:
+    _agents.pop(request.sid, None)  # type: ignore[attr-defined]
 
 
 def _ensure_retry_loop(app: Flask) -> None:

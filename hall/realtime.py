@@ -92,6 +92,14 @@ def on_connect(auth_payload: Any = None) -> None:
         raise ConnectionRefusedError("unauthorized")
     with session_scope(current_app._get_current_object()) as session:  # type: ignore[attr-defined]
         principal = auth.principal_for(session, token)
+        agent = principal is not None and principal.device is not None and bool(
+            auth_payload.get("agent")) and principal.device.kind == "kiosk"  # fmt: skip
+        if agent:
+            from hall import print_queue
+
+            assert principal is not None and principal.device is not None
+            print_queue.agent_connected(session, principal.device)
+            return
         if principal is not None:
             rooms, centre = rooms_for(session, principal), principal.centre
         else:
