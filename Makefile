@@ -5,15 +5,23 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench clean system-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
+$(VENV)/.installed: pyproject.toml package.json | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
+	npm install --no-audit --no-fund --silent
+	mkdir -p hall/static/vendor
+	cp node_modules/socket.io-client/dist/socket.io.min.js hall/static/vendor/
 	touch $@
+
+# Debian packages the tests need (Chromium for page tests, DejaVu fonts for tickets).
+system-deps:
+	@command -v chromium >/dev/null && fc-list | grep -q DejaVuSans || { \
+	  apt-get update -q && apt-get install -y -q chromium fonts-dejavu-core; }
 
 run: $(VENV)/.installed
 	$(BIN)/hall init
@@ -24,11 +32,11 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
-test: lint
+test: lint system-deps
 	$(BIN)/pytest
 
 bench: $(VENV)/.installed
 	$(BIN)/python -m bench.run
 
 clean:
-	rm -rf $(VENV) *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) *.egg-info .pytest_cache .mypy_cache .ruff_cache node_modules hall/static/vendor

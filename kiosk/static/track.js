@@ -1,0 +1,52 @@
+// The citizen's phone page: live status of one ticket over Socket.IO (its own room only).
+(function () {
+  "use strict";
+  var token = document.body.dataset.token;
+  var ticket = JSON.parse(document.getElementById("ticket-data").textContent);
+  var LABELS = {
+    waiting: ["Đang chờ", "Waiting"], called: ["Đến lượt bạn!", "It is your turn!"],
+    serving: ["Đang được phục vụ", "Being served"], done: ["Đã phục vụ xong", "Served"],
+    no_show: ["Đã gọi nhưng bạn không có mặt", "Called, not present"],
+    transferred: ["Đã chuyển", "Transferred"], cancelled: ["Đã hủy", "Cancelled"]
+  };
+  function minutes(seconds) { return seconds == null ? "–" : Math.max(1, Math.ceil(seconds / 60)) + " phút / min"; }
+  function alertCitizen() {
+    if (navigator.vibrate) { navigator.vibrate([300, 150, 300, 150, 600]); }
+    try {
+      var audio = new (window.AudioContext || window.webkitAudioContext)();
+      var tone = audio.createOscillator(); tone.frequency.value = 880;
+      tone.connect(audio.destination); tone.start(); tone.stop(audio.currentTime + 0.6);
+    } catch (e) { /* sound needs a tap first on some phones */ }
+  }
+  function show(next) {
+    var wasCalled = ticket.status === "called";
+    ticket = next;
+    var label = LABELS[ticket.status] || [ticket.status, ""];
+    document.getElementById("status").innerHTML = label[0] + '<span class="en">' + label[1] + "</span>";
+    document.getElementById("number").textContent = ticket.number;
+    document.getElementById("field").textContent = ticket.field.name;
+    document.getElementById("card").className = "status-" + ticket.status;
+    var waiting = ticket.status === "waiting";
+    document.getElementById("waiting").hidden = !waiting;
+    document.getElementById("ahead").textContent = waiting ? ticket.waiting_ahead : "–";
+    document.getElementById("wait").textContent = minutes(ticket.estimated_wait_s);
+    var called = ticket.status === "called" || ticket.status === "serving";
+    document.getElementById("called").hidden = !called;
+    document.getElementById("counter").textContent = ticket.counter || "";
+    if (ticket.status === "called" && !wasCalled) { alertCitizen(); }
+  }
+  function refresh() {
+    fetch("/t/" + encodeURIComponent(token) + ".json", {cache: "no-store"})
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (t) { if (t) { show(t); } })
+      .catch(function () { /* offline: the socket's reconnect will bring us back */ });
+  }
+  show(ticket);
+  var socket = io({auth: {token: token}, transports: ["websocket"]});
+  socket.on("connect", function () { document.getElementById("offline").hidden = true; refresh(); });
+  socket.on("disconnect", function () { document.getElementById("offline").hidden = false; });
+  socket.on("ticket.called", function (event) { show(event.ticket); if (event.recall) { alertCitizen(); } });
+  socket.on("ticket.updated", function (event) { show(event.ticket); });
+  // Others being called do not reach this ticket's room: refresh the place in line now and then.
+  setInterval(function () { if (ticket.status === "waiting") { refresh(); } }, 20000);
+})();
