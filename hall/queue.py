@@ -145,3 +145,31 @@ def active_by_counter(session: Session, centre_id: int) -> dict[int, Ticket]:
         Ticket.centre_id == centre_id, Ticket.status.in_(("called", "serving"))
     )
     return {t.counter_id: t for t in session.scalars(statement).unique() if t.counter_id}
+
+
+def field_availability(session: Session, centre: Centre, now: datetime
+                       ) -> dict[int, tuple[str, int]]:
+    """Per field id: ('open' | 'closed' | 'full', expected wait in seconds for a new ticket)."""
+    from hall.clock import service_day
+    from hall.models import TicketSequence
+    from hall.numbering import capacity
+
+    day = service_day(now, centre.timezone)
+    issued = dict(session.execute(
+        select(TicketSequence.field_id, TicketSequence.last_value)
+        .join(Field, Field.id == TicketSequence.field_id)
+        .where(Field.centre_id == centre.id, TicketSequence.service_day == day)
+    ).all())  # fmt: skip
+    counts = waiting_counts(session, centre.id)
+    result: dict[int, tuple[str, int]] = {}
+    for field in session.scalars(select(Field).where(Field.centre_id == centre.id)):
+        limit = capacity(field)
+        state = "closed" if not field.is_open else (
+            "full" if limit is not None and issued.get(field.id, 0) >= limit else "open")
+        waiting = counts.get(field.id, 0)
+        wait = 0
+        if waiting:
+            average = average_service_s(session, field.id, centre.default_service_s, now)
+            wait = round(waiting * average / max(1, open_counters_for(session, field.id)))
+        result[field.id] = (state, wait)
+    return result

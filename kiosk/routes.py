@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import Response
 from flask import abort
 from flask import jsonify
+from flask import redirect
 from flask import render_template
+from flask import request
+from flask import url_for
 
+from hall import auth
+from hall import printing
 from hall import serialize
 from hall import tickets
 from hall.api.common import now
@@ -38,3 +44,54 @@ def track(token: str) -> Any:
 def track_json(token: str) -> Any:
     ticket, _ = _tracked(token)
     return jsonify(ticket)
+
+
+@bp.get("/t/<token>/qr.svg")
+def track_qr(token: str) -> Any:
+    """The tracking URL as a QR code, for the kiosk's confirmation screen."""
+    import io
+
+    import qrcode
+    import qrcode.image.svg
+
+    _tracked(token)
+    image = qrcode.make(request.host_url.rstrip("/") + f"/t/{token}",
+                        image_factory=qrcode.image.svg.SvgPathImage, box_size=12, border=2)
+    buffer = io.BytesIO()
+    image.save(buffer)
+    return Response(buffer.getvalue(), mimetype="image/svg+xml",
+                    headers={"Cache-Control": "private, max-age=86400"})
+
+
+PAIRING_COOKIE = "hall_kiosk"
+
+
+@bp.get("/kiosk")
+def kiosk_page() -> Any:
+    """Pair once with ?token=, then the cookie keeps the kiosk paired across reboots."""
+    offered = request.args.get("token")
+    if offered is not None:
+        if _kiosk_device(offered) is None:
+            return render_template("kiosk/pair.html", error=True), 403
+        response = redirect(url_for("kiosk.kiosk_page"))
+        response.set_cookie(PAIRING_COOKIE, offered, max_age=10 * 365 * 86400, httponly=True,
+                            samesite="Strict", secure=request.is_secure)
+        return response
+    token = request.cookies.get(PAIRING_COOKIE, "")
+    device = _kiosk_device(token)
+    if device is None:
+        return render_template("kiosk/pair.html", error=False), 401
+    centre = get_session().get_one(Centre, device.centre_id)
+    return render_template("kiosk/kiosk.html", token=token, centre_name=centre.name,
+                           categories=[(key, printing.PRIORITY_LABELS.get(key, key),
+                                        PRIORITY_LABELS_EN.get(key, key))
+                                       for key in centre.priority_categories])
+
+
+PRIORITY_LABELS_EN = {"elderly": "Elderly", "pregnant": "Pregnant", "disabled": "Disability",
+                      "merit": "People with merit"}
+
+
+def _kiosk_device(token: str) -> Any:
+    principal = auth.principal_for(get_session(), token) if token else None
+    return principal.device if principal and principal.role == "kiosk" else None

@@ -47,8 +47,14 @@ def create_field(principal: Principal, body: s.FieldIn) -> Any:
 @endpoint("/fields", "GET", summary="Fields with waiting counts", roles=ANY,
           responses={200: [s.FieldOut]})
 def list_fields(principal: Principal) -> Any:
-    rows = queue.fields_with_counts(get_session(), principal.centre.id)
-    return jsonify([serialize.field_json(field, waiting) for field, waiting in rows])
+    session = get_session()
+    rows = queue.fields_with_counts(session, principal.centre.id)
+    availability = queue.field_availability(session, principal.centre, now())
+    return jsonify([
+        {**serialize.field_json(field, waiting), "state": availability[field.id][0],
+         "estimated_wait_s": availability[field.id][1]}
+        for field, waiting in rows
+    ])
 
 
 @endpoint("/counters", "POST", summary="Add a counter", roles=ADMIN, body=s.CounterIn,

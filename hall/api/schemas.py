@@ -180,6 +180,8 @@ class FieldOut(Out):
     daily_capacity: int | None
     is_open: bool
     waiting: int | None = None
+    state: Literal["open", "closed", "full"] | None = None
+    estimated_wait_s: int | None = None
 
 
 class OfficerOut(Out):
