@@ -20,6 +20,8 @@ from hall import auth
 from hall import create_app
 from hall import schema
 from hall.db import session_scope
+from tests.browser import chromium as chromium  # noqa: F401  (fixtures for page tests)
+from tests.browser import page as page  # noqa: F401
 from tests.factories import World
 from tests.factories import build_world
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -9,8 +10,6 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import chromium as chromium
-from tests.browser import page as page
 from tests.conftest import Clock
 from tests.conftest import make_app
 from tests.factories import World
@@ -45,6 +44,8 @@ def test_tracking_page_follows_the_ticket(hall: tuple[Server, World], page: Any)
     expect(page.locator("#called")).to_be_visible(timeout=3000)
     expect(page.locator("#counter")).to_have_text("1")
     expect(page.locator("#status")).to_contain_text("Đến lượt bạn")
+    if os.environ.get("HALL_SCREENSHOTS"):
+        page.screenshot(path=str(Path(__file__).resolve().parent.parent / "docs" / "track.png"))
     server.api("POST", "/counters/1/finish", officer)
     expect(page.locator("#status")).to_contain_text("Đã phục vụ xong", timeout=3000)
 

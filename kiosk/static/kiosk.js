@@ -2,7 +2,7 @@
 (function () {
   "use strict";
   var TOKEN = document.body.dataset.token;
-  var PER_PAGE = 9, BACK_AFTER_MS = 15000, BACK_AFTER_FAILED_PRINT_MS = 40000, PRINT_WAIT_MS = 10000;
+  var PER_PAGE = 12, BACK_AFTER_MS = 15000, BACK_AFTER_FAILED_PRINT_MS = 40000, PRINT_WAIT_MS = 10000;
   var TEXT = {
     vi: {waiting: "người đang chờ", wait: "Chờ khoảng", min: "phút", closed: "Tạm ngừng nhận số",
          full: "Đã hết số hôm nay", ahead: "Số người đang chờ trước bạn:", expected: "Thời gian chờ dự kiến: khoảng",
