@@ -14,6 +14,7 @@ from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hall import hours
 from hall.models import Centre
 from hall.models import Counter
 from hall.models import CounterField
@@ -161,10 +162,11 @@ def field_availability(session: Session, centre: Centre, now: datetime
         .where(Field.centre_id == centre.id, TicketSequence.service_day == day)
     ).all())  # fmt: skip
     counts = waiting_counts(session, centre.id)
+    open_now = hours.is_open(centre.opening_hours, centre.timezone, now)
     result: dict[int, tuple[str, int]] = {}
     for field in session.scalars(select(Field).where(Field.centre_id == centre.id)):
         limit = capacity(field)
-        state = "closed" if not field.is_open else (
+        state = "closed" if not field.is_open else "outside_hours" if not open_now else (
             "full" if limit is not None and issued.get(field.id, 0) >= limit else "open")
         waiting = counts.get(field.id, 0)
         wait = 0

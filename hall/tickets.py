@@ -12,6 +12,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
+from hall import hours
 from hall import numbering
 from hall.clock import service_day
 from hall.errors import FieldClosed
@@ -72,6 +73,8 @@ def issue(session: Session, centre: Centre, field_code: str, *, now: datetime, a
     field = find_field(session, centre.id, field_code)
     if not field.is_open:
         raise FieldClosed()
+    if source == "kiosk" and not hours.is_open(centre.opening_hours, centre.timezone, now):
+        raise FieldClosed("Ngoài giờ làm việc; xin quay lại trong giờ làm việc", "outside_hours")
     if category is not None and category not in centre.priority_categories:
         raise Invalid("Nhóm ưu tiên không hợp lệ", "unknown_priority_category")
     day = service_day(now, centre.timezone)

@@ -270,3 +270,27 @@ def test_a_failed_announcement_loses_nothing(app: Flask, client: FlaskClient, wo
     assert post(client, world, "officer1", "/counters/1/finish").status_code == 200
     queue = client.get("/api/v1/queue", headers=world.headers("display")).get_json()
     assert queue["recent"][0]["ticket"]["id"] == ticket["id"]
+
+
+def test_opening_hours_close_the_kiosk_not_the_officer(client: FlaskClient, world: World,
+                                                      clock: Clock) -> None:
+    # The clock starts Monday 2 March 2026, 09:00 in Hà Nội.
+    hours = {"days": {"0": [["07:30", "11:30"], ["13:30", "17:00"]]}}
+    assert client.put("/api/v1/centre/opening-hours", json=hours,
+                      headers=world.headers("admin")).status_code == 200
+    assert issue(client, world)["number"] == "A001"
+    clock.advance(3 * 3600)  # 12:00, the lunch break
+    check_error(post(client, world, "kiosk", "/tickets", {"field": "HT"}), 409, "outside_hours")
+    fields = client.get("/api/v1/fields", headers=world.headers("kiosk")).get_json()
+    assert {f["state"] for f in fields} == {"outside_hours"}
+    assert post(client, world, "officer1", "/tickets", {"field": "HT"}).status_code == 201
+    clock.advance(2 * 3600)  # 14:00
+    assert issue(client, world)["number"] == "A003"
+    clock.advance(24 * 3600)  # Tuesday: no sessions set
+    check_error(post(client, world, "kiosk", "/tickets", {"field": "HT"}), 409, "outside_hours")
+    for bad in ({"days": {"0": [["11:30", "07:30"]]}}, {"days": {"8": []}},
+                {"days": {"0": [["7:30", "11:30"]]}}):
+        check_error(client.put("/api/v1/centre/opening-hours", json=bad,
+                               headers=world.headers("admin")), 400)
+    assert client.put("/api/v1/centre/opening-hours", json=hours,
+                      headers=world.headers("manager")).status_code == 403

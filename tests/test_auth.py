@@ -31,6 +31,9 @@ ENDPOINTS = [
     ("POST", "/counters/1/transfer", {"field": "CT"}, USERS),
     ("POST", "/ratings", {"ticket": 1, "level": "satisfied"}, {"tablet1"}),
     ("GET", "/stats?from=2026-03-01&to=2026-03-02", None, {"admin", "manager"}),
+    ("PUT", "/centre/opening-hours", {"days": {}}, {"admin"}),
+    ("GET", "/devices", None, {"admin", "manager"}),
+    ("POST", "/tickets/1/reprint", None, USERS),
 ]
 
 

@@ -83,6 +83,16 @@ def list_devices(principal: Principal) -> Any:
     return jsonify(rows)
 
 
+@endpoint("/centre/opening-hours", "PUT", summary="Set when kiosks issue numbers",
+          roles=ADMIN, body=s.OpeningHoursIn, responses={200: s.OpeningHoursIn})
+def set_opening_hours(principal: Principal, body: s.OpeningHoursIn) -> Any:
+    session = get_session()
+    centre = session.merge(principal.centre)
+    centre.opening_hours = {day: [list(pair) for pair in pairs] for day, pairs in body.days.items()}
+    _commit(session)
+    return jsonify({"days": centre.opening_hours})
+
+
 @endpoint("/users", "POST", summary="Add a user", roles=ADMIN, body=s.UserIn,
           responses={**CREATED, 201: s.UserOut})
 def create_user(principal: Principal, body: s.UserIn) -> Any:

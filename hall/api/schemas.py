@@ -83,6 +83,23 @@ class UserIn(Body):
     full_name: Annotated[str, Field(max_length=200)] = ""
 
 
+HourMinute = Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
+
+
+class OpeningHoursIn(Body):
+    """Sessions per weekday, "0" = Monday … "6" = Sunday; an empty object means always open."""
+
+    days: dict[Literal["0", "1", "2", "3", "4", "5", "6"],
+               Annotated[list[tuple[HourMinute, HourMinute]], Field(max_length=6)]]
+
+    @model_validator(mode="after")
+    def _ordered(self) -> OpeningHoursIn:
+        for sessions in self.days.values():
+            if any(start >= end for start, end in sessions):
+                raise ValueError("each session must end after it starts")
+        return self
+
+
 class TicketIn(Body):
     field: Code
     priority: bool = False
@@ -180,7 +197,7 @@ class FieldOut(Out):
     daily_capacity: int | None
     is_open: bool
     waiting: int | None = None
-    state: Literal["open", "closed", "full"] | None = None
+    state: Literal["open", "closed", "full", "outside_hours"] | None = None
     estimated_wait_s: int | None = None
 
 

@@ -4,13 +4,13 @@
   var TOKEN = document.body.dataset.token;
   var PER_PAGE = 12, BACK_AFTER_MS = 15000, BACK_AFTER_FAILED_PRINT_MS = 40000, PRINT_WAIT_MS = 10000;
   var TEXT = {
-    vi: {waiting: "người đang chờ", wait: "Chờ khoảng", min: "phút", closed: "Tạm ngừng nhận số",
+    vi: {hours: "Ngoài giờ làm việc", waiting: "người đang chờ", wait: "Chờ khoảng", min: "phút", closed: "Tạm ngừng nhận số",
          full: "Đã hết số hôm nay", ahead: "Số người đang chờ trước bạn:", expected: "Thời gian chờ dự kiến: khoảng",
          printing: "Đang in vé…", printed: "Đã in vé. Mời bạn nhận vé bên dưới.",
          notPrinted: "Không in được vé. Hãy ghi nhớ hoặc chụp ảnh số này.",
          noPrinter: "Hãy ghi nhớ hoặc chụp ảnh số này.", retrying: "Đang gửi lại…",
          failed: "Không lấy được số. Xin thử lại hoặc hỏi cán bộ hướng dẫn.", page: "Trang", lang: "English"},
-    en: {waiting: "waiting", wait: "About", min: "min", closed: "Not taking numbers now",
+    en: {hours: "Outside opening hours", waiting: "waiting", wait: "About", min: "min", closed: "Not taking numbers now",
          full: "No numbers left today", ahead: "People ahead of you:", expected: "Expected wait: about",
          printing: "Printing your ticket…", printed: "Printed. Please take your ticket below.",
          notPrinted: "The ticket could not be printed. Please remember or photograph this number.",
@@ -64,7 +64,7 @@
       if (field.state !== "open") {
         tile.disabled = true;
         meta.className = "reason";
-        meta.textContent = field.state === "full" ? t("full") : t("closed");
+        meta.textContent = t(field.state === "full" ? "full" : field.state === "outside_hours" ? "hours" : "closed");
       } else {
         meta.textContent = field.waiting + " " + t("waiting") +
           (field.waiting ? " · " + t("wait") + " " + minutes(field.estimated_wait_s) + " " + t("min") : "");
