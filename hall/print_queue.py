@@ -83,11 +83,14 @@ def agent_room(device_id: int) -> str:
     return f"agent:{device_id}"
 
 
+def _agent_job(session: Any, job: PrintJob) -> dict[str, Any]:
+    """The `print.job` payload: the ticket description; the agent renders it at its width."""
+    return {"job": job.id, "ticket": asdict(printing.describe(session, job, 576, utcnow()))}
+
+
 def _offer_to_agent(session: Any, job: PrintJob, device: Device) -> None:
     """Agents print on the kiosk PC: send them the job; they acknowledge with print.ack."""
-    description = printing.describe(session, job, 576, utcnow())
-    socketio.emit("print.job", {"job": job.id, "ticket": asdict(description)},
-                  to=agent_room(device.id))
+    socketio.emit("print.job", _agent_job(session, job), to=agent_room(device.id))
 
 
 def agent_connected(session: Any, device: Device) -> None:
@@ -98,8 +101,7 @@ def agent_connected(session: Any, device: Device) -> None:
     for job in session.scalars(select(PrintJob).where(
             PrintJob.device_id == device.id, PrintJob.status.in_(("pending", "failed")))
             .order_by(PrintJob.id)):  # fmt: skip
-        description = printing.describe(session, job, 576, utcnow())
-        emit("print.job", {"job": job.id, "ticket": asdict(description)})
+        emit("print.job", _agent_job(session, job))
 
 
 _agents: dict[str, int] = {}  # Socket.IO sid -> kiosk device id, for acknowledgements

@@ -66,6 +66,10 @@ PRIORITY_LABELS = {
     "elderly": "Người cao tuổi", "pregnant": "Phụ nữ mang thai",
     "disabled": "Người khuyết tật", "merit": "Người có công",
 }  # fmt: skip
+PRIORITY_LABELS_EN = {
+    "elderly": "Elderly", "pregnant": "Pregnant", "disabled": "Disability",
+    "merit": "People with merit",
+}  # fmt: skip
 
 
 def finish_job(session: Session, job: PrintJob, now: datetime, error: str | None,

@@ -100,6 +100,17 @@ def _average_service_s(session: Session, field_id: int, default_s: int, now: dat
     return sum(durations) / len(durations) if durations else float(default_s)
 
 
+def open_counters_by_field(session: Session, centre_id: int) -> dict[int, int]:
+    """Open counters serving each field of the centre, in one query."""
+    rows = session.execute(
+        select(CounterField.field_id, func.count())
+        .join(Counter, Counter.id == CounterField.counter_id)
+        .where(Counter.centre_id == centre_id, Counter.state == "open")
+        .group_by(CounterField.field_id)
+    )
+    return {field_id: count for field_id, count in rows}
+
+
 def open_counters_for(session: Session, field_id: int) -> int:
     statement = (
         select(func.count())
@@ -150,7 +161,8 @@ def active_by_counter(session: Session, centre_id: int) -> dict[int, Ticket]:
 
 def field_availability(session: Session, centre: Centre, now: datetime
                        ) -> dict[int, tuple[str, int]]:
-    """Per field id: ('open' | 'closed' | 'full', expected wait in seconds for a new ticket)."""
+    """Per field id: ('open' | 'closed' | 'full' | 'outside_hours', expected wait in seconds
+    for a new ticket)."""
     from hall.clock import service_day
     from hall.models import TicketSequence
     from hall.numbering import capacity
@@ -162,6 +174,7 @@ def field_availability(session: Session, centre: Centre, now: datetime
         .where(Field.centre_id == centre.id, TicketSequence.service_day == day)
     ).all())  # fmt: skip
     counts = waiting_counts(session, centre.id)
+    serving = open_counters_by_field(session, centre.id)
     open_now = hours.is_open(centre.opening_hours, centre.timezone, now)
     result: dict[int, tuple[str, int]] = {}
     for field in session.scalars(select(Field).where(Field.centre_id == centre.id)):
@@ -172,6 +185,6 @@ def field_availability(session: Session, centre: Centre, now: datetime
         wait = 0
         if waiting:
             average = average_service_s(session, field.id, centre.default_service_s, now)
-            wait = round(waiting * average / max(1, open_counters_for(session, field.id)))
+            wait = round(waiting * average / max(1, serving.get(field.id, 0)))
         result[field.id] = (state, wait)
     return result

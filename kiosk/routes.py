@@ -84,12 +84,8 @@ def kiosk_page() -> Any:
     centre = get_session().get_one(Centre, device.centre_id)
     return render_template("kiosk/kiosk.html", token=token, centre_name=centre.name,
                            categories=[(key, printing.PRIORITY_LABELS.get(key, key),
-                                        PRIORITY_LABELS_EN.get(key, key))
+                                        printing.PRIORITY_LABELS_EN.get(key, key))
                                        for key in centre.priority_categories])
-
-
-PRIORITY_LABELS_EN = {"elderly": "Elderly", "pregnant": "Pregnant", "disabled": "Disability",
-                      "merit": "People with merit"}
 
 
 def _kiosk_device(token: str) -> Any:

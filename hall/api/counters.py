@@ -71,6 +71,12 @@ def _step(principal: Principal, number: int, action: Step) -> tuple[Session, Tic
     return session, ticket
 
 
+def _updated(session: Session, principal: Principal, ticket: Ticket) -> Any:
+    """Announce `ticket.updated` after the commit and answer with the ticket."""
+    realtime.ticket_updated(session, principal.centre, ticket)
+    return jsonify(serialize.ticket_json(session, ticket, principal.centre, now()))
+
+
 @endpoint("/counters/<int:number>/recall", "POST", summary="Call the current ticket again",
           roles=USERS, responses=TICKET)
 def recall(principal: Principal, number: int) -> Any:
@@ -83,25 +89,23 @@ def recall(principal: Principal, number: int) -> Any:
           roles=USERS, responses=TICKET)
 def start(principal: Principal, number: int) -> Any:
     session, ticket = _step(principal, number, counters.start)
-    realtime.ticket_updated(session, principal.centre, ticket)
-    return jsonify(serialize.ticket_json(session, ticket, principal.centre, now()))
+    return _updated(session, principal, ticket)
 
 
 @endpoint("/counters/<int:number>/finish", "POST", summary="Finish the current ticket",
           roles=USERS, responses=TICKET)
 def finish(principal: Principal, number: int) -> Any:
     session, ticket = _step(principal, number, counters.finish)
-    realtime.ticket_updated(session, principal.centre, ticket)
+    answer = _updated(session, principal, ticket)
     realtime.rating_requested(session, principal.centre, ticket)
-    return jsonify(serialize.ticket_json(session, ticket, principal.centre, now()))
+    return answer
 
 
 @endpoint("/counters/<int:number>/no-show", "POST", summary="The citizen did not come",
           roles=USERS, responses=TICKET)
 def no_show(principal: Principal, number: int) -> Any:
     session, ticket = _step(principal, number, counters.no_show)
-    realtime.ticket_updated(session, principal.centre, ticket)
-    return jsonify(serialize.ticket_json(session, ticket, principal.centre, now()))
+    return _updated(session, principal, ticket)
 
 
 @endpoint("/counters/<int:number>/transfer", "POST", summary="Send the current ticket on",
