@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 
-.PHONY: run test lint bench clean system-deps
+.PHONY: run test lint bench clean system-deps voice-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,12 +18,18 @@ $(VENV)/.installed: pyproject.toml package.json | $(BIN)/python
 	cp node_modules/socket.io-client/dist/socket.io.min.js hall/static/vendor/
 	touch $@
 
-# Debian packages the tests need (Chromium for page tests, DejaVu fonts for tickets).
+# Debian packages: Chromium for page tests, DejaVu fonts for tickets, espeak-ng for spoken calls.
 system-deps:
-	@command -v chromium >/dev/null && fc-list | grep -q DejaVuSans || { \
-	  apt-get update -q && apt-get install -y -q chromium fonts-dejavu-core; }
+	@command -v chromium >/dev/null && command -v espeak-ng >/dev/null && fc-list | grep -q DejaVuSans || { \
+	  apt-get update -q && apt-get install -y -q chromium fonts-dejavu-core espeak-ng; }
 
-run: $(VENV)/.installed
+# The hall's voice: espeak-ng. Without it (no root to install it) the server still runs and
+# displays fall back to recorded clips or the browser's own voice.
+voice-deps:
+	@command -v espeak-ng >/dev/null || { apt-get update -q && apt-get install -y -q espeak-ng; } \
+	  || echo "warning: espeak-ng is not installed; spoken calls need recorded clips or a browser voice"
+
+run: $(VENV)/.installed voice-deps
 	$(BIN)/hall init
 	$(BIN)/hall demo
 	$(BIN)/hall run --host $${HOST:-127.0.0.1} --port $${PORT:-5000}

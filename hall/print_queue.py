@@ -52,21 +52,20 @@ def attempt(app: Flask, job_id: int) -> str:
         width = app.config.get("TICKET_WIDTH", 576)
         image = render(printing.describe(session, job, width, utcnow()))
         session.commit()  # end the read transaction before slow printer I/O
-        error, state = _print(image, device.printer)
+        error, state = _print(image, device.printer, app.config.get("PRINT_TIMEOUT_S", 8))
         printing.finish_job(session, job, utcnow(), error, state)
         session.commit()
         _report(job, device)
         return job.status
 
 
-def _print(image: Any, address: str) -> tuple[str | None, str]:
+def _print(image: Any, address: str, timeout: float) -> tuple[str | None, str]:
     try:
-        transport.send(image, address, timeout=8)
+        return None, transport.send(image, address, timeout=timeout)
     except transport.PrintFailed as exc:
-        return str(exc), "offline"
+        return str(exc), exc.state
     except ValueError as exc:
         return str(exc), "unknown"
-    return None, transport.status(address)
 
 
 def _report(job: PrintJob, device: Device) -> None:

@@ -43,15 +43,18 @@ class Agent:
             if job not in self.printed:
                 try:
                     ticket = TicketDescription(**{**data["ticket"], "width": self.width})
-                    transport.send(render(ticket), self.printer)
+                    state = transport.send(render(ticket), self.printer)
                 except (transport.PrintFailed, ValueError, TypeError) as exc:
                     logger.warning("job %s failed: %s", job, exc)
-                    self.client.emit("print.ack", {"job": job, "ok": False, "error": str(exc)})
+                    self.client.emit("print.ack", {"job": job, "ok": False, "error": str(exc),
+                                                   "printer_state": getattr(exc, "state", "unknown")})
                     return
                 self.printed.add(job)
                 self._save()
-        self.client.emit("print.ack", {"job": job, "ok": True,
-                                       "printer_state": transport.status(self.printer)})
+                self.client.emit("print.ack", {"job": job, "ok": True, "printer_state": state})
+                return
+        # Printed before (the server did not hear the acknowledgement): acknowledge again.
+        self.client.emit("print.ack", {"job": job, "ok": True, "printer_state": "unknown"})
 
     def _save(self) -> None:
         keep = sorted(self.printed)[-5000:]

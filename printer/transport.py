@@ -6,13 +6,27 @@ import os
 import tempfile
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qs
 from urllib.parse import urlsplit
 
 from PIL import Image
 
 
 class PrintFailed(RuntimeError):
-    """The printer could not be reached or stopped mid-job; the job should be retried."""
+    """The printer could not be reached, stopped mid-job or has no paper; retry the job.
+
+    `state` is what the printer's state is known to be: offline, or out_of_paper when it said so.
+    """
+
+    def __init__(self, message: str, state: str = "offline") -> None:
+        super().__init__(message)
+        self.state = state
+
+
+# DLE EOT 4: the real-time paper-sensor query. A printer answers it as soon as it has read
+# everything sent before it, so its answer confirms the job reached a live printer.
+PAPER_QUERY = b"\x10\x04\x04"
+PAPER_STATES = ((0x60, "out_of_paper"), (0x0C, "paper_low"))
 
 
 @dataclass(frozen=True)
@@ -24,20 +38,34 @@ class Address:
     port: int = 9100
     vendor: int = 0
     product: int = 0
+    confirm: bool = False  # ask the printer after each job whether it got it
 
 
 def parse(address: str) -> Address:
-    """Parse API.md's printer strings; ValueError on anything else."""
+    """Parse API.md's printer strings; ValueError on anything else.
+
+    Network, USB and serial printers confirm each job with a paper-status round trip unless the
+    address ends in `?confirm=no` (for the rare printer that never answers status queries).
+    """
     if address in ("none", "agent"):
         return Address(address)
     parts = urlsplit(address)
+    options = parse_qs(parts.query, keep_blank_values=True)
+    if set(options) - {"confirm"} or options.get("confirm", ["yes"])[-1] not in ("yes", "no"):
+        raise ValueError(f"unknown printer option in {address!r}; only confirm=yes|no")
+    confirm = options.get("confirm", ["yes"])[-1] == "yes"
     if parts.scheme == "network" and parts.hostname:
-        return Address("network", parts.hostname, parts.port or 9100)
+        return Address("network", parts.hostname, parts.port or 9100, confirm=confirm)
     if parts.scheme == "usb" and parts.netloc:
         vendor, _, product = parts.netloc.partition(":")
-        return Address("usb", vendor=int(vendor, 16), product=int(product, 16))
-    if parts.scheme in ("serial", "file") and parts.path:
-        return Address(parts.scheme, parts.path)
+        try:
+            return Address("usb", vendor=int(vendor, 16), product=int(product, 16), confirm=confirm)
+        except ValueError:
+            pass
+    if parts.scheme == "serial" and parts.path:
+        return Address("serial", parts.path, confirm=confirm)
+    if parts.scheme == "file" and parts.path and not options:
+        return Address("file", parts.path)
     raise ValueError(f"not a printer address: {address!r}")
 
 
@@ -70,10 +98,37 @@ def connect(address: Address, timeout: float) -> Any:
     return printer
 
 
-def send(image: Image.Image, address: str, timeout: float = 10) -> None:
-    """Print the image as an ESC/POS raster, then cut. PrintFailed on any transport fault."""
+def paper_state(reply: bytes) -> str:
+    """The state a DLE EOT 4 reply byte reports."""
+    for mask, state in PAPER_STATES:
+        if reply[0] & mask == mask:
+            return state
+    return "online"
+
+
+def _ask_paper(printer: Any) -> bytes:
+    """Send the paper query and read its one-byte answer; b"" when the printer hung up."""
+    printer._raw(PAPER_QUERY)
+    return bytes(printer._read())
+
+
+def _close(printer: Any) -> None:
     try:
-        printer = connect(parse(address), timeout)
+        printer.close()
+    except Exception:  # closing a broken connection may fail too
+        pass
+
+
+def send(image: Image.Image, address: str, timeout: float = 10) -> str:
+    """Print the image as an ESC/POS raster, then cut; return the printer's state.
+
+    PrintFailed on any fault: unreachable, a write that fails or stalls, and, for printers that
+    confirm, no answer within `timeout` (hung), a closed connection (dropped mid-job) or an
+    out-of-paper answer. Without confirmation the state is 'unknown' once the bytes are handed over.
+    """
+    parsed = parse(address)
+    try:
+        printer = connect(parsed, timeout)
     except ValueError:
         raise
     except Exception as exc:  # python-escpos raises several kinds, and OSError
@@ -81,13 +136,19 @@ def send(image: Image.Image, address: str, timeout: float = 10) -> None:
     try:
         printer.image(image, impl="bitImageRaster", center=False)
         printer.cut()
+        if not parsed.confirm:
+            return "unknown"
+        reply = _ask_paper(printer)
     except Exception as exc:
-        raise PrintFailed(f"{address} stopped mid-job: {exc}") from exc
+        raise PrintFailed(f"{address} stopped mid-job: {exc or type(exc).__name__}") from exc
     finally:
-        try:
-            printer.close()
-        except Exception:  # closing a broken connection may fail too
-            pass
+        _close(printer)
+    if not reply:
+        raise PrintFailed(f"{address} closed the connection before confirming the job")
+    state = paper_state(reply)
+    if state == "out_of_paper":
+        raise PrintFailed(f"{address} is out of paper", state)
+    return state
 
 
 def status(address: str, timeout: float = 3) -> str:
@@ -99,12 +160,9 @@ def status(address: str, timeout: float = 3) -> str:
     except Exception:
         return "offline"
     try:
-        paper = printer.paper_status()
+        reply = _ask_paper(printer)
     except Exception:
         return "unknown"
     finally:
-        try:
-            printer.close()
-        except Exception:
-            pass
-    return {2: "online", 1: "paper_low", 0: "out_of_paper"}.get(paper, "unknown")
+        _close(printer)
+    return paper_state(reply) if reply else "offline"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import struct
 import threading
 from types import TracebackType
 
@@ -12,9 +13,14 @@ DLE_EOT = b"\x10\x04"
 
 
 class FakePrinter:
-    """Accepts jobs on 127.0.0.1; answers paper-status queries with `paper_byte`."""
+    """Accepts jobs on 127.0.0.1; answers paper-status queries with `paper_byte`.
 
-    def __init__(self, paper_byte: int = 18, port: int = 0) -> None:
+    `mode` may be changed while it runs: "ok"; "hang" (reads the first bytes of a job, then
+    neither reads nor answers until closed); "drop" (reads the first bytes, then resets the
+    connection). Jobs cut short are kept in `aborted`, not in `jobs`.
+    """
+
+    def __init__(self, paper_byte: int = 18, port: int = 0, mode: str = "ok") -> None:
         self.server = socket.socket()
         self.server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.server.bind(("127.0.0.1", port))
@@ -22,8 +28,11 @@ class FakePrinter:
         self.port = self.server.getsockname()[1]
         self.address = f"network://127.0.0.1:{self.port}"
         self.paper_byte = paper_byte
+        self.mode = mode
         self.jobs: list[bytes] = []
         self.queries: list[bytes] = []
+        self.aborted: list[bytes] = []
+        self.closing = threading.Event()
         self.done = threading.Condition()
         self.thread = threading.Thread(target=self._serve, daemon=True)
         self.thread.start()
@@ -38,15 +47,28 @@ class FakePrinter:
 
     def _job(self, connection: socket.socket) -> None:
         received = bytearray()
+        mode = self.mode
         with connection:
-            while chunk := connection.recv(65536):
+            while chunk := connection.recv(4096 if mode != "ok" else 65536):
                 received.extend(chunk)
+                if mode != "ok" and b"\x1dv0" in received:
+                    self._fail(connection, mode, bytes(received))
+                    return
                 if received.endswith(DLE_EOT + b"\x04"):
                     connection.sendall(bytes([self.paper_byte]))
         with self.done:
             # A connection that only asked for status is not a print job.
             (self.jobs if b"\x1dv0" in received else self.queries).append(bytes(received))
             self.done.notify_all()
+
+    def _fail(self, connection: socket.socket, mode: str, received: bytes) -> None:
+        with self.done:
+            self.aborted.append(received)
+            self.done.notify_all()
+        if mode == "hang":
+            self.closing.wait()
+        else:  # linger 0: close with a reset, as a printer that loses power does
+            connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
 
     @classmethod
     def on_port(cls, port: int) -> FakePrinter:
@@ -59,6 +81,7 @@ class FakePrinter:
             return list(self.jobs)
 
     def close(self) -> None:
+        self.closing.set()
         # shutdown wakes the accept() above; close alone would leave the port listening.
         try:
             self.server.shutdown(socket.SHUT_RDWR)

@@ -185,8 +185,11 @@ def test_admin_configuration(client: FlaskClient, world: World) -> None:
     token = device.get_json()["token"]
     assert client.get("/api/v1/fields", headers={"Authorization": f"Bearer {token}"}).status_code == 200
     check_error(post(client, world, "admin", "/devices", {"kind": "tablet", "name": "T"}), 400)
-    check_error(post(client, world, "admin", "/devices", {"kind": "kiosk", "name": "K",
-                                                          "printer": "lpt1"}), 400)
+    for address in ("lpt1", "usb://zz:1", "network://h?confirm=maybe"):
+        check_error(post(client, world, "admin", "/devices", {"kind": "kiosk", "name": "K",
+                                                              "printer": address}), 400)
+    assert post(client, world, "admin", "/devices", {"kind": "kiosk", "name": "K3", "printer":
+                                                     "network://10.0.0.6?confirm=no"}).status_code == 201
     user = post(client, world, "admin", "/users", {"username": "canbo9", "role": "officer",
                                                    "password": "đủ-dài-rồi", "full_name": "Cán bộ"})
     assert user.status_code == 201 and "password" not in user.get_json()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -71,7 +72,36 @@ def test_network_printer_receives_the_raster_and_a_cut() -> None:
     [printed] = raster_images(job)
     assert printed.size == image.size
     assert ImageChops.difference(printed.convert("L"), image.convert("L")).getbbox() is None
-    assert job.endswith(b"\x1dV\x00")  # GS V 0: full cut, last
+    # GS V 0 (full cut), then the paper query that confirms the job: nothing after it.
+    assert job.endswith(b"\x1dV\x00" + transport.PAPER_QUERY)
+
+
+@pytest.mark.parametrize("mode", ["hang", "drop"])
+def test_printer_that_hangs_or_drops_mid_job_fails_the_job(mode: str) -> None:
+    with FakePrinter(mode=mode) as printer:
+        started = time.monotonic()
+        with pytest.raises(transport.PrintFailed) as failure:
+            transport.send(render(ticket()), printer.address, timeout=1)
+        assert time.monotonic() - started < 4  # the timeout holds, nothing waits forever
+        assert failure.value.state == "offline"
+        assert printer.aborted and not printer.jobs
+
+
+def test_out_of_paper_answer_fails_the_job_with_that_state() -> None:
+    with FakePrinter(paper_byte=114) as printer:
+        with pytest.raises(transport.PrintFailed) as failure:
+            transport.send(render(ticket()), printer.address, timeout=2)
+    assert failure.value.state == "out_of_paper"
+
+
+def test_without_confirmation_a_hung_printer_goes_unnoticed() -> None:
+    """The trade-off ?confirm=no makes, for printers that never answer status queries."""
+    with FakePrinter(mode="hang") as printer:
+        assert transport.send(render(ticket()), printer.address + "?confirm=no", timeout=1) == "unknown"
+        with FakePrinter(port=0) as normal:
+            assert transport.send(render(ticket()), normal.address + "?confirm=no", timeout=1) == "unknown"
+            [job] = normal.wait_for_jobs(1)
+        assert job.endswith(b"\x1dV\x00")
 
 
 def test_unreachable_printer_fails_cleanly() -> None:
@@ -97,6 +127,15 @@ def test_addresses(address: str, kind: str) -> None:
     assert transport.parse(address).kind == kind
 
 
-def test_bad_address() -> None:
+@pytest.mark.parametrize("address", ["lpt1", "usb://zz:01", "network://h:9100?confirm=maybe",
+                                     "network://h?speed=9", "file:///dev/lp0?confirm=yes", "network://"])
+def test_bad_address(address: str) -> None:
     with pytest.raises(ValueError):
-        transport.parse("lpt1")
+        transport.parse(address)
+
+
+def test_confirmation_by_kind() -> None:
+    assert transport.parse("network://h:9100").confirm
+    assert transport.parse("usb://04b8:0202").confirm
+    assert not transport.parse("network://h:9100?confirm=no").confirm
+    assert not transport.parse("file:///dev/usb/lp0").confirm

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from hall import printing
 from hall.db import session_scope
 from hall.models import PrintJob
+from hall.realtime import socketio
 from printer.ticket import render
 from tests.conftest import Clock
 from tests.conftest import make_app
@@ -27,7 +28,8 @@ from tests.fake_printer import raster_images
 
 @pytest.fixture
 def hall(sqlite_url: str, clock: Clock) -> Any:
-    app = make_app(sqlite_url, clock, PRINT_RETRY_S=0.2, PUBLIC_URL="http://hall.local:5000")
+    app = make_app(sqlite_url, clock, PRINT_RETRY_S=0.2, PRINT_TIMEOUT_S=1,
+                   PUBLIC_URL="http://hall.local:5000")
     world = build_world(app, clock.now)
     yield app, world
     app.extensions["hall.engine"].dispose()
@@ -91,6 +93,48 @@ def test_printer_down_keeps_the_ticket_and_a_retry_prints_once(hall: Any) -> Non
         wait_until(lambda: job_status(app, ticket["print"]["job"]) == "printed")
         time.sleep(0.6)  # three more retry rounds: nothing may print again
         assert len(back.jobs) == 1
+
+
+@pytest.mark.parametrize("mode", ["hang", "drop"])
+def test_printer_failing_mid_job_tells_the_kiosk_and_a_retry_prints_once(hall: Any, mode: str) -> None:
+    app, world = hall
+    client = app.test_client()
+    with FakePrinter(mode=mode) as printer:
+        device = post(client, world, "admin", "/devices",
+                      {"kind": "kiosk", "name": "Ki-ốt", "printer": printer.address}).get_json()
+        kiosk = socketio.test_client(app, auth={"token": device["token"]})
+        headers = {"Authorization": f"Bearer {device['token']}"}
+        try:
+            ticket = client.post("/api/v1/tickets", json={"field": "HT"}, headers=headers).get_json()
+            wait_until(lambda: job_status(app, ticket["print"]["job"]) == "failed")
+            told = [event["args"][0] for event in kiosk.get_received() if event["name"] == "print.updated"]
+            assert told and told[0]["ticket"] == ticket["id"] and told[0]["status"] == "failed"
+        finally:
+            kiosk.disconnect()
+        assert printer.aborted and printer.jobs == []
+        stored = client.get(f"/api/v1/tickets/{ticket['id']}", headers=headers).get_json()
+        assert stored["status"] == "waiting"
+        printer.mode = "ok"  # the printer is back: the retry prints the ticket, once
+        wait_until(lambda: job_status(app, ticket["print"]["job"]) == "printed")
+        time.sleep(0.6)
+        [job] = printer.jobs
+    [printed] = raster_images(job)
+    with app.app_context(), session_scope(app) as session:
+        description = printing.describe(session, session.get_one(PrintJob, ticket["print"]["job"]),
+                                        576, Clock().now)
+    assert ImageChops.difference(printed.convert("L"), render(description).convert("L")).getbbox() is None
+
+
+def test_out_of_paper_is_shown_to_managers(hall: Any) -> None:
+    app, world = hall
+    client = app.test_client()
+    with FakePrinter(paper_byte=114) as printer:
+        headers = kiosk_with(app, client, world, printer.address)
+        ticket = client.post("/api/v1/tickets", json={"field": "CT"}, headers=headers).get_json()
+        wait_until(lambda: job_status(app, ticket["print"]["job"]) == "failed")
+    devices = client.get("/api/v1/devices", headers=world.headers("manager")).get_json()
+    [mine] = [d for d in devices if d["printer"] == printer.address]
+    assert mine["printer_state"] == "out_of_paper" and mine["print_jobs_waiting"] == 1
 
 
 def test_reprint_on_the_issuing_kiosk(hall: Any) -> None:

@@ -9,7 +9,10 @@ from typing import Literal
 from pydantic import BaseModel
 from pydantic import ConfigDict
 from pydantic import Field
+from pydantic import field_validator
 from pydantic import model_validator
+
+from printer import transport
 
 Code = Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_.-]+$")]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
@@ -63,9 +66,18 @@ class DeviceIn(Body):
     counter: CounterNumber | None = None
     printer: Annotated[
         str,
-        Field(max_length=300, pattern=r"^(none|agent|network://[^\s]+|usb://[0-9A-Fa-fx]+:[0-9A-Fa-fx]+"
-              r"|serial://[^\s]+|file://[^\s]+|win32://.+)$"),
+        Field(max_length=300, pattern=r"^(none|agent|(network|usb|serial|file)://\S+)$",
+              description="network://HOST:PORT, usb://VID:PID, serial:///dev/ttyUSB0, file:///dev/usb/lp0,"
+                          " agent or none; network, usb and serial take ?confirm=no for printers that"
+                          " never answer status queries"),
     ] | None = None  # fmt: skip
+
+    @field_validator("printer")
+    @classmethod
+    def _printer_address(cls, value: str | None) -> str | None:
+        if value is not None:
+            transport.parse(value)  # ValueError names what is wrong
+        return value
 
     @model_validator(mode="after")
     def _tablet_counter(self) -> DeviceIn:
