@@ -13,9 +13,10 @@ from hall.models.ticket import IdempotencyKey
 from hall.models.ticket import Rating
 from hall.models.ticket import Ticket
 from hall.models.ticket import TicketEvent
+from hall.models.ticket import TicketRecord
 from hall.models.ticket import TicketSequence
 
 __all__ = [
     "ApiToken", "Base", "Centre", "Counter", "CounterField", "Device", "Field",
-    "IdempotencyKey", "PrintJob", "Rating", "Ticket", "TicketEvent", "TicketSequence", "User",
+    "IdempotencyKey", "PrintJob", "Rating", "Ticket", "TicketEvent", "TicketRecord", "TicketSequence", "User",
 ]  # fmt: skip

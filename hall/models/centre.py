@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 from typing import Any
 
@@ -17,6 +18,7 @@ from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
 
 from hall.models.base import Base
+from hall.models.base import UTCDateTime
 
 if TYPE_CHECKING:
     from hall.models.people import User
@@ -40,6 +42,8 @@ class Centre(Base):
     priority_categories: Mapped[list[str]] = mapped_column(
         JSON, default=lambda: list(DEFAULT_PRIORITY_CATEGORIES)
     )
+    # Hall displays and spoken calls (hall.display_settings fills in the defaults).
+    display_settings: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
 
     __table_args__ = (CheckConstraint("rating_scale IN (3, 4)", name="rating_scale"),)
 
@@ -78,6 +82,8 @@ class Counter(Base):
     name: Mapped[str] = mapped_column(String(200), default="")
     state: Mapped[str] = mapped_column(String(16), default="closed")
     officer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    pause_reason: Mapped[str | None] = mapped_column(String(200), default=None)
+    paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
 
     centre: Mapped[Centre] = relationship()
     officer: Mapped[User | None] = relationship(lazy="joined")

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
+from sqlalchemy import JSON
 from sqlalchemy import Boolean
 from sqlalchemy import CheckConstraint
 from sqlalchemy import ForeignKey
@@ -63,6 +65,8 @@ class Device(Base):
     printer_state: Mapped[str] = mapped_column(String(16), default="unknown",
                                                server_default="unknown")
     printer_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    # A display's choice of counters and fields to show: {"counters": [1, 2], "fields": ["HT"]}.
+    settings: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)

@@ -150,3 +150,17 @@ class IdempotencyKey(Base):
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"))
 
     __table_args__ = (UniqueConstraint("credential", "key", "service_day"),)
+
+
+class TicketRecord(Base):
+    """A record code (mã hồ sơ) of the province's procedure system attached to a ticket."""
+
+    __tablename__ = "ticket_records"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    code: Mapped[str] = mapped_column(String(64))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (UniqueConstraint("ticket_id", "code"),)
