@@ -1,9 +1,12 @@
-"""Use cases at a counter: open, close, call next, recall, start, finish, no-show, transfer."""
+"""Use cases at a counter: open, close, pause, resume, call next or a given number, recall,
+start, finish, no-show, transfer."""
 
 from __future__ import annotations
 
+from datetime import date
 from datetime import datetime
 
+from sqlalchemy import Select
 from sqlalchemy import case
 from sqlalchemy import or_
 from sqlalchemy import select
@@ -11,10 +14,12 @@ from sqlalchemy.orm import Session
 
 from hall.errors import CounterBusy
 from hall.errors import CounterClosed
+from hall.errors import CounterPaused
 from hall.errors import Invalid
 from hall.errors import NoCurrentTicket
 from hall.errors import TicketInProgress
 from hall.errors import UnknownCounter
+from hall.errors import UnknownTicket
 from hall.errors import WrongState
 from hall.models import Counter
 from hall.models import Ticket
@@ -79,18 +84,75 @@ def close_counter(session: Session, centre_id: int, number: int, officer: User) 
     if current_ticket(session, counter) is not None:
         raise TicketInProgress()
     counter.officer_id, counter.state = None, "closed"
+    counter.pause_reason = counter.paused_at = None
     session.flush()
     return counter
 
 
-def call_next(session: Session, centre_id: int, number: int, officer: User,
-              now: datetime) -> Ticket | None:
-    """Call the next waiting ticket for this counter; None when nobody waits."""
+def pause(session: Session, centre_id: int, number: int, officer: User, reason: str,
+          now: datetime) -> Counter:
+    """The officer steps away: nobody is called here until resume; no ticket may be in progress."""
     counter = held(session, centre_id, number, officer)
-    if counter.state != "open":
-        raise CounterClosed("Quầy đang tạm dừng")
     if current_ticket(session, counter) is not None:
         raise TicketInProgress()
+    if counter.state != "paused":
+        counter.paused_at = now
+    counter.state, counter.pause_reason = "paused", reason
+    session.flush()
+    return counter
+
+
+def resume(session: Session, centre_id: int, number: int, officer: User) -> Counter:
+    counter = held(session, centre_id, number, officer)
+    counter.state, counter.pause_reason, counter.paused_at = "open", None, None
+    session.flush()
+    return counter
+
+
+def _ready(session: Session, centre_id: int, number: int, officer: User) -> Counter:
+    """The officer's counter, open (not paused) and with no ticket in progress."""
+    counter = held(session, centre_id, number, officer)
+    if counter.state == "paused":
+        raise CounterPaused()
+    if current_ticket(session, counter) is not None:
+        raise TicketInProgress()
+    return counter
+
+
+def _take(session: Session, ticket: Ticket, counter: Counter, officer: User,
+          now: datetime) -> Ticket:
+    if not mark(session, ticket, "waiting", "called", called_at=now, counter_id=counter.id,
+                officer_id=officer.id):
+        raise WrongState("Số này vừa được quầy khác gọi; hãy gọi lại")
+    log(session, ticket, "called", now, Actor(user_id=officer.id))
+    return ticket
+
+
+STATUS_VI = {"called": "đã được gọi", "serving": "đang được phục vụ", "done": "đã xong",
+             "no_show": "vắng mặt", "transferred": "đã chuyển đi", "cancelled": "đã hủy"}
+
+
+def call_number(session: Session, centre_id: int, number: int, officer: User, ticket_number: str,
+                now: datetime, today: date) -> Ticket:
+    """Call a given waiting number of today (a citizen who was out of the hall, say)."""
+    counter = _ready(session, centre_id, number, officer)
+    found = session.scalars(
+        select(Ticket).where(Ticket.centre_id == centre_id, Ticket.service_day == today,
+                             Ticket.number == ticket_number.strip().upper())
+        .order_by(Ticket.id.desc())
+    ).unique().all()  # fmt: skip
+    waiting = [ticket for ticket in found if ticket.status == "waiting"]
+    if not waiting:
+        if found:
+            state = STATUS_VI.get(found[0].status, found[0].status)
+            raise WrongState(f"Số {found[0].number} không còn chờ: {state}")
+        raise UnknownTicket(f"Hôm nay không có số {ticket_number.strip().upper()}")
+    return _take(session, waiting[0], counter, officer, now)
+
+
+def queue_order(centre_id: int, counter: Counter) -> Select[int]:
+    """The ids of the tickets waiting for this counter, in the order it calls them: priority,
+    then tickets sent to this very counter, then the counter's field order, then first come."""
     ranks = {link.field_id: link.position for link in counter.field_links}
     rank = case(
         (Ticket.target_counter_id == counter.id, -1),
@@ -98,23 +160,31 @@ def call_next(session: Session, centre_id: int, number: int, officer: User,
         else_=len(ranks),
     )
     serves_field = Ticket.field_id.in_(ranks) & Ticket.target_counter_id.is_(None)
-    statement = (
+    return (
         select(Ticket.id)
         .where(Ticket.centre_id == centre_id, Ticket.status == "waiting",
                or_(serves_field, Ticket.target_counter_id == counter.id))
         .order_by(Ticket.priority.desc(), rank, Ticket.queued_at, Ticket.id)
-        .limit(1)
-        .with_for_update(skip_locked=True)
     )  # fmt: skip
+
+
+def waiting_for(session: Session, centre_id: int, number: int, limit: int = 200) -> list[Ticket]:
+    """The tickets this counter would call, in order (the console's waiting list)."""
+    counter = find_counter(session, centre_id, number)
+    ids = list(session.scalars(queue_order(centre_id, counter).limit(limit)))
+    found = {t.id: t for t in session.scalars(select(Ticket).where(Ticket.id.in_(ids))).unique()}
+    return [found[i] for i in ids if i in found]
+
+
+def call_next(session: Session, centre_id: int, number: int, officer: User,
+              now: datetime) -> Ticket | None:
+    """Call the next waiting ticket for this counter; None when nobody waits."""
+    counter = _ready(session, centre_id, number, officer)
+    statement = queue_order(centre_id, counter).limit(1).with_for_update(skip_locked=True)
     ticket_id = session.scalar(statement)
     if ticket_id is None:
         return None
-    ticket = session.get_one(Ticket, ticket_id)
-    if not mark(session, ticket, "waiting", "called", called_at=now, counter_id=counter.id,
-                officer_id=officer.id):
-        raise WrongState("Số này vừa được quầy khác gọi; hãy gọi lại")
-    log(session, ticket, "called", now, Actor(user_id=officer.id))
-    return ticket
+    return _take(session, session.get_one(Ticket, ticket_id), counter, officer, now)
 
 
 def _current(session: Session, counter: Counter) -> Ticket:

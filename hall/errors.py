@@ -71,6 +71,10 @@ class CounterClosed(Conflict):
     code, message = "counter_closed", "Quầy chưa mở"
 
 
+class CounterPaused(Conflict):
+    code, message = "counter_paused", "Quầy đang tạm dừng; hãy tiếp tục trước khi gọi số"
+
+
 class NothingWaiting(Conflict):
     code, message = "nothing_waiting", "Không có ai đang chờ"
 

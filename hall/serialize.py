@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hall import queue
+from hall import tickets
 from hall.clock import local_iso
 from hall.models import Centre
 from hall.models import Counter
@@ -19,14 +20,14 @@ from hall.models import Ticket
 from hall.models import User
 
 
-def ticket_json(session: Session, ticket: Ticket, centre: Centre, now: datetime
-                ) -> dict[str, Any]:
-    """A ticket as `GET /api/v1/tickets/{id}` answers it."""
+def ticket_json(session: Session, ticket: Ticket, centre: Centre, now: datetime,
+                estimate: bool = True) -> dict[str, Any]:
+    """A ticket as `GET /api/v1/tickets/{id}` answers it (lists leave out the estimates)."""
     tz = centre.timezone
-    ahead = estimate = None
-    if ticket.status == "waiting":
+    ahead = wait = None
+    if ticket.status == "waiting" and estimate:
         ahead = queue.waiting_ahead(session, ticket)
-        estimate = queue.estimated_wait_s(session, ticket, ahead, centre, now)
+        wait = queue.estimated_wait_s(session, ticket, ahead, centre, now)
     return {
         "id": ticket.id,
         "number": ticket.number,
@@ -41,9 +42,10 @@ def ticket_json(session: Session, ticket: Ticket, centre: Centre, now: datetime
         "finished_at": local_iso(ticket.finished_at, tz),
         "counter": ticket.counter.number if ticket.counter else None,
         "waiting_ahead": ahead,
-        "estimated_wait_s": estimate,
+        "estimated_wait_s": wait,
         "track_url": f"/t/{ticket.tracking_token}",
         "transferred_from": ticket.transferred_from_id,
+        "records": tickets.records_of(session, ticket),
     }
 
 
@@ -60,6 +62,7 @@ def counter_json(session: Session, counter: Counter, centre: Centre, now: dateti
     return {
         **counter_brief(counter),
         "state": counter.state,
+        "pause_reason": counter.pause_reason,
         "officer": officer_json(counter.officer),
         "fields": [field.code for field in counter.fields],
         "ticket": ticket_json(session, current, centre, now) if current else None,

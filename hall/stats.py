@@ -127,3 +127,8 @@ def _row_json(key: Any, row: _Row, centre: Centre) -> dict[str, Any]:
             "satisfied_pct": round(100 * satisfied / count, 1) if count else None,
         },
     }
+
+
+def empty_row(key: Any, centre: Centre) -> dict[str, Any]:
+    """The row of a group with no tickets yet."""
+    return _row_json(key, _Row(), centre)

@@ -17,6 +17,7 @@ from hall import numbering
 from hall.clock import service_day
 from hall.errors import FieldClosed
 from hall.errors import Invalid
+from hall.errors import NotFound
 from hall.errors import UnknownField
 from hall.errors import UnknownTicket
 from hall.errors import WrongState
@@ -25,6 +26,7 @@ from hall.models import Field
 from hall.models import IdempotencyKey
 from hall.models import Ticket
 from hall.models import TicketEvent
+from hall.models import TicketRecord
 
 
 @dataclass(frozen=True)
@@ -139,3 +141,41 @@ def mark(session: Session, ticket: Ticket, expected: str | tuple[str, ...], stat
     if "counter_id" in values:
         session.expire(ticket, ["counter"])
     return True
+
+
+MAX_RECORDS = 20
+
+
+def records_of(session: Session, ticket: Ticket) -> list[str]:
+    """The record codes (mã hồ sơ) attached to a ticket, oldest first."""
+    if ticket.status == "waiting" and ticket.transferred_from_id is None:
+        return []  # codes are attached from the call on: spare the query on the issue path
+    statement = select(TicketRecord.code).where(TicketRecord.ticket_id == ticket.id)
+    return list(session.scalars(statement.order_by(TicketRecord.id)))
+
+
+def add_records(session: Session, centre_id: int, ticket_id: int, codes: list[str], *,
+                now: datetime, user_id: int) -> Ticket:
+    """Attach record codes to a ticket that has been called; codes already there are kept once."""
+    ticket = get_ticket(session, centre_id, ticket_id)
+    if ticket.status in ("waiting", "cancelled"):
+        raise WrongState("Chỉ gắn mã hồ sơ cho số đã được gọi")
+    present = set(records_of(session, ticket))
+    new = [code for code in dict.fromkeys(codes) if code not in present]
+    if len(present) + len(new) > MAX_RECORDS:
+        raise Invalid(f"Mỗi số gắn tối đa {MAX_RECORDS} mã hồ sơ", "too_many_records")
+    for code in new:
+        session.add(TicketRecord(ticket_id=ticket.id, code=code, user_id=user_id, added_at=now))
+    session.flush()
+    return ticket
+
+
+def remove_record(session: Session, centre_id: int, ticket_id: int, code: str) -> Ticket:
+    ticket = get_ticket(session, centre_id, ticket_id)
+    record = session.scalar(select(TicketRecord).where(TicketRecord.ticket_id == ticket.id,
+                                                       TicketRecord.code == code))
+    if record is None:
+        raise NotFound("Số này không có mã hồ sơ đó", "unknown_record")
+    session.delete(record)
+    session.flush()
+    return ticket

@@ -12,11 +12,13 @@ from sqlalchemy.orm import Session
 from hall import counters
 from hall import realtime
 from hall import serialize
+from hall import stats
 from hall.api import schemas as s
 from hall.api.common import now
 from hall.api.spec import endpoint
 from hall.auth import USERS
 from hall.auth import Principal
+from hall.clock import service_day
 from hall.db import get_session
 from hall.models import Ticket
 from hall.models import User
@@ -26,8 +28,10 @@ COUNTER = {200: s.CounterOut, 404: s.ErrorOut, 409: s.ErrorOut}
 
 
 def _counter_answer(session: Session, principal: Principal, number: int) -> Any:
+    """Announce the counter's new state after the commit and answer with it."""
     counter = counters.find_counter(session, principal.centre.id, number)
     current = counters.current_ticket(session, counter)
+    realtime.counter_changed(session, principal.centre, counter)
     return jsonify(serialize.counter_json(session, counter, principal.centre, now(), current))
 
 
@@ -117,3 +121,52 @@ def transfer(principal: Principal, number: int, body: s.TransferIn) -> Any:
     session.commit()
     realtime.ticket_updated(session, centre, old, new, waiting_changed=True)
     return jsonify(serialize.ticket_json(session, new, centre, moment))
+
+
+@endpoint("/counters/<int:number>/pause", "POST", summary="Pause the counter, with a reason",
+          roles=USERS, body=s.PauseIn, responses=COUNTER)
+def pause(principal: Principal, number: int, body: s.PauseIn) -> Any:
+    session = get_session()
+    counters.pause(session, principal.centre.id, number, principal.officer(), body.reason.strip(),
+                   now())
+    session.commit()
+    return _counter_answer(session, principal, number)
+
+
+@endpoint("/counters/<int:number>/resume", "POST", summary="Resume a paused counter",
+          roles=USERS, responses=COUNTER)
+def resume(principal: Principal, number: int) -> Any:
+    session = get_session()
+    counters.resume(session, principal.centre.id, number, principal.officer())
+    session.commit()
+    return _counter_answer(session, principal, number)
+
+
+@endpoint("/counters/<int:number>/call", "POST", summary="Call a given waiting number",
+          roles=USERS, body=s.CallNumberIn, responses=TICKET)
+def call_number(principal: Principal, number: int, body: s.CallNumberIn) -> Any:
+    session, centre, moment = get_session(), principal.centre, now()
+    ticket = counters.call_number(session, centre.id, number, principal.officer(), body.number,
+                                  moment, service_day(moment, centre.timezone))
+    session.commit()
+    realtime.ticket_called(session, centre, ticket, recall=False)
+    return jsonify(serialize.ticket_json(session, ticket, centre, moment))
+
+
+@endpoint("/counters/<int:number>/waiting", "GET", summary="Who waits for this counter, in call order",
+          roles=USERS, responses={200: [s.TicketOut], 404: s.ErrorOut})
+def waiting(principal: Principal, number: int) -> Any:
+    session, centre, moment = get_session(), principal.centre, now()
+    found = counters.waiting_for(session, centre.id, number)
+    return jsonify([serialize.ticket_json(session, ticket, centre, moment, estimate=False)
+                    for ticket in found])
+
+
+@endpoint("/counters/<int:number>/today", "GET", summary="Today's figures for this counter",
+          roles=USERS, responses={200: s.StatsRow, 404: s.ErrorOut})
+def today(principal: Principal, number: int) -> Any:
+    session, centre = get_session(), principal.centre
+    counter = counters.find_counter(session, centre.id, number)
+    day = service_day(now(), centre.timezone)
+    rows = {row["key"]: row for row in stats.report(session, centre, day, day, "counter")}
+    return jsonify(rows.get(counter.number) or stats.empty_row(counter.number, centre))

@@ -129,6 +129,21 @@ class TransferIn(Body):
         return self
 
 
+class PauseIn(Body):
+    reason: Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class CallNumberIn(Body):
+    number: Annotated[str, Field(min_length=1, max_length=16, pattern=r"^[^\W\d_]{0,4}\d{1,8}$")]
+
+
+RecordCode = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9.\-_/:]*$")]
+
+
+class RecordsIn(Body):
+    codes: Annotated[list[RecordCode], Field(min_length=1, max_length=20)]
+
+
 class RatingIn(Body):
     ticket: Id
     level: Annotated[str, Field(max_length=32)]
@@ -177,6 +192,7 @@ class TicketOut(Out):
     estimated_wait_s: int | None
     track_url: str
     transferred_from: int | None
+    records: list[str] = Field(description="record codes (mã hồ sơ) of the province's procedure system")
     print: PrintOut | None = None
 
 
@@ -222,6 +238,7 @@ class CounterOut(Out):
     number: int
     name: str
     state: Literal["open", "paused", "closed"]
+    pause_reason: str | None
     officer: OfficerOut | None
     fields: list[str]
     ticket: TicketOut | None

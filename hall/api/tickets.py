@@ -102,6 +102,29 @@ def reprint_ticket(principal: Principal, ticket_id: int) -> Any:
     return jsonify({"job": job.id, "status": job.status}), 202
 
 
+@endpoint("/tickets/<int:ticket_id>/records", "POST",
+          summary="Attach record codes (mã hồ sơ) of the procedure system", roles=USERS,
+          body=s.RecordsIn, responses={200: s.TicketOut, 404: s.ErrorOut, 409: s.ErrorOut})
+def add_records(principal: Principal, ticket_id: int, body: s.RecordsIn) -> Any:
+    session, centre, moment = get_session(), principal.centre, now()
+    ticket = tickets.add_records(session, centre.id, ticket_id, body.codes, now=moment,
+                                 user_id=principal.officer().id)
+    session.commit()
+    realtime.ticket_updated(session, centre, ticket)
+    return jsonify(serialize.ticket_json(session, ticket, centre, moment))
+
+
+@endpoint("/tickets/<int:ticket_id>/records/<code>", "DELETE", summary="Remove a record code",
+          roles=USERS, responses={200: s.TicketOut, 404: s.ErrorOut})
+def remove_record(principal: Principal, ticket_id: int, code: str) -> Any:
+    session, centre, moment = get_session(), principal.centre, now()
+    principal.officer()
+    ticket = tickets.remove_record(session, centre.id, ticket_id, code)
+    session.commit()
+    realtime.ticket_updated(session, centre, ticket)
+    return jsonify(serialize.ticket_json(session, ticket, centre, moment))
+
+
 @endpoint("/queue", "GET", summary="The hall's queue now", roles=ANY,
           responses={200: s.QueueOut})
 def get_queue(principal: Principal) -> Any:
