@@ -1,4 +1,4 @@
-"""The counter surface (pages come in their own issue)."""
+"""The counter surface: the officer console (the rating tablet comes in its own issue)."""
 
 from __future__ import annotations
 
@@ -6,3 +6,5 @@ from flask import Blueprint
 
 bp = Blueprint("counter", __name__, template_folder="templates", static_folder="static",
                static_url_path="/static/counter")
+
+from counter import routes as routes  # noqa: E402  (registers the views)

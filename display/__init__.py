@@ -1,4 +1,4 @@
-"""The display surface (pages come in their own issue)."""
+"""The display surface: hall display screens, counter-door screens, and the spoken call's audio."""
 
 from __future__ import annotations
 
@@ -6,3 +6,5 @@ from flask import Blueprint
 
 bp = Blueprint("display", __name__, template_folder="templates", static_folder="static",
                static_url_path="/static/display")
+
+from display import routes as routes  # noqa: E402  (registers the views)

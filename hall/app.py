@@ -11,6 +11,7 @@ from hall import config
 from hall import db
 from hall import errors
 from hall import realtime
+from hall import sessions
 
 
 def build_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -23,6 +24,7 @@ def build_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]
     db.init_app(app)
     errors.register(app)
+    sessions.init_app(app)
 
     from counter import bp as counter_bp
     from display import bp as display_bp

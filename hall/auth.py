@@ -30,6 +30,7 @@ class Principal:
     centre: Centre
     user: User | None = None
     device: Device | None = None
+    via: str = "token"  # or "session": an officer's console in the browser
 
     @property
     def credential(self) -> str:

@@ -89,6 +89,9 @@ def rooms_for(session: Session, principal: auth.Principal) -> list[str]:
 def on_connect(auth_payload: Any = None) -> None:
     """Refuse without a valid token; else join rooms and send the `state` snapshot."""
     token = auth_payload.get("token") if isinstance(auth_payload, dict) else None
+    if isinstance(auth_payload, dict) and "csrf" in auth_payload and not token:
+        _console_connected(auth_payload["csrf"])
+        return
     if not isinstance(token, str) or not token:
         raise ConnectionRefusedError("unauthorized")
     with session_scope(current_app._get_current_object()) as session:  # type: ignore[attr-defined]
@@ -111,6 +114,20 @@ def on_connect(auth_payload: Any = None) -> None:
         for room in rooms:
             join_room(room)
         emit("state", serialize.queue_json(session, centre, utcnow()))
+
+
+def _console_connected(csrf: Any) -> None:
+    """An officer's console, by its login session (Flask-SocketIO hands us the cookie session)."""
+    from hall import sessions
+    from hall.db import get_session
+
+    principal = sessions.principal(csrf)
+    if principal is None:
+        raise ConnectionRefusedError("unauthorized")
+    session = get_session()
+    for room in rooms_for(session, principal):
+        join_room(room)
+    emit("state", serialize.queue_json(session, principal.centre, utcnow()))
 
 
 def _ticket_rooms(centre: Centre, ticket: Ticket) -> list[str]:

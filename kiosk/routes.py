@@ -7,12 +7,10 @@ from typing import Any
 from flask import Response
 from flask import abort
 from flask import jsonify
-from flask import redirect
 from flask import render_template
 from flask import request
-from flask import url_for
 
-from hall import auth
+from hall import pairing
 from hall import printing
 from hall import serialize
 from hall import tickets
@@ -69,25 +67,14 @@ PAIRING_COOKIE = "hall_kiosk"
 @bp.get("/kiosk")
 def kiosk_page() -> Any:
     """Pair once with ?token=, then the cookie keeps the kiosk paired across reboots."""
-    offered = request.args.get("token")
-    if offered is not None:
-        if _kiosk_device(offered) is None:
-            return render_template("kiosk/pair.html", error=True), 403
-        response = redirect(url_for("kiosk.kiosk_page"))
-        response.set_cookie(PAIRING_COOKIE, offered, max_age=10 * 365 * 86400, httponly=True,
-                            samesite="Strict", secure=request.is_secure)
-        return response
-    token = request.cookies.get(PAIRING_COOKIE, "")
-    device = _kiosk_device(token)
+    device, token, redirected = pairing.pair(PAIRING_COOKIE, "kiosk")
+    if redirected is not None:
+        return redirected
     if device is None:
-        return render_template("kiosk/pair.html", error=False), 401
+        return render_template("kiosk/pair.html", error="token" in request.args), (
+            403 if "token" in request.args else 401)
     centre = get_session().get_one(Centre, device.centre_id)
     return render_template("kiosk/kiosk.html", token=token, centre_name=centre.name,
                            categories=[(key, printing.PRIORITY_LABELS.get(key, key),
                                         printing.PRIORITY_LABELS_EN.get(key, key))
                                        for key in centre.priority_categories])
-
-
-def _kiosk_device(token: str) -> Any:
-    principal = auth.principal_for(get_session(), token) if token else None
-    return principal.device if principal and principal.role == "kiosk" else None

@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from hall import admin
+from hall import displays
 from hall import queue
 from hall import serialize
 from hall.api import schemas as s
@@ -72,6 +73,8 @@ def create_device(principal: Principal, body: s.DeviceIn) -> Any:
     session = get_session()
     device, token = admin.add_device(session, principal.centre, body.kind, body.name, now(),
                                      body.counter, body.printer)
+    if body.counters is not None or body.fields is not None:
+        displays.device_filter(session, device, body.counters, body.fields)
     _commit(session)
     return jsonify({**serialize.device_json(device, body.counter), "token": token}), 201
 
@@ -91,6 +94,22 @@ def set_opening_hours(principal: Principal, body: s.OpeningHoursIn) -> Any:
     centre.opening_hours = {day: [list(pair) for pair in pairs] for day, pairs in body.days.items()}
     _commit(session)
     return jsonify({"days": centre.opening_hours})
+
+
+@endpoint("/centre/display", "GET", summary="How hall displays show and speak calls", roles=ANY,
+          responses={200: s.DisplaySettingsOut})
+def get_display_settings(principal: Principal) -> Any:
+    return jsonify(displays.settings(principal.centre))
+
+
+@endpoint("/centre/display", "PUT", summary="Change how hall displays show and speak calls",
+          roles=ADMIN, body=s.DisplaySettingsIn, responses={200: s.DisplaySettingsOut})
+def set_display_settings(principal: Principal, body: s.DisplaySettingsIn) -> Any:
+    session = get_session()
+    centre = session.merge(principal.centre)
+    answer = displays.set_settings(centre, body.model_dump(exclude_none=True))
+    _commit(session)
+    return jsonify(answer)
 
 
 @endpoint("/users", "POST", summary="Add a user", roles=ADMIN, body=s.UserIn,

@@ -64,6 +64,10 @@ class DeviceIn(Body):
     kind: Literal["kiosk", "display", "tablet"]
     name: Name
     counter: CounterNumber | None = None
+    counters: Annotated[list[CounterNumber], Field(min_length=1, max_length=100,
+                        description="a display: show only these counters")] | None = None
+    fields: Annotated[list[Code], Field(min_length=1, max_length=100,
+                      description="a display: show only these fields' waiting counts")] | None = None
     printer: Annotated[
         str,
         Field(max_length=300, pattern=r"^(none|agent|(network|usb|serial|file)://\S+)$",
@@ -85,6 +89,8 @@ class DeviceIn(Body):
             raise ValueError("a tablet belongs to a counter")
         if self.printer is not None and self.kind != "kiosk":
             raise ValueError("only a kiosk has a printer")
+        if (self.counters is not None or self.fields is not None) and self.kind != "display":
+            raise ValueError("only a display chooses counters and fields to show")
         return self
 
 
@@ -127,6 +133,34 @@ class TransferIn(Body):
         if (self.field is None) == (self.counter is None):
             raise ValueError("give exactly one of field or counter")
         return self
+
+
+class DisplaySettingsIn(Body):
+    ticker: Annotated[str, Field(max_length=500)] | None = None
+    voice: Literal["server", "browser", "off"] | None = None
+    call_repeat: Annotated[int, Field(ge=1, le=3)] | None = None
+    call_languages: Annotated[list[Literal["vi", "en"]], Field(min_length=1, max_length=2)] | None = None
+    digit_by_digit: bool | None = None
+    show_waiting: bool | None = None
+    flash_s: Annotated[int, Field(ge=2, le=30)] | None = None
+    recent: Annotated[int, Field(ge=0, le=12)] | None = None
+
+    @model_validator(mode="after")
+    def _languages(self) -> DisplaySettingsIn:
+        if self.call_languages is not None and len(set(self.call_languages)) != len(self.call_languages):
+            raise ValueError("a language is listed twice")
+        return self
+
+
+class DisplaySettingsOut(Out):
+    ticker: str
+    voice: Literal["server", "browser", "off"]
+    call_repeat: int
+    call_languages: list[Literal["vi", "en"]]
+    digit_by_digit: bool
+    show_waiting: bool
+    flash_s: int
+    recent: int
 
 
 class PauseIn(Body):

@@ -71,6 +71,11 @@ def parse_query(model: type[BaseModel]) -> BaseModel:
 
 def authenticate() -> auth.Principal:
     header = request.headers.get("Authorization", "")
+    if not header:
+        from hall import sessions
+
+        if (by_session := sessions.request_principal()) is not None:
+            return by_session
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized()

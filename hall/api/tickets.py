@@ -37,6 +37,12 @@ def _idempotency_key() -> str | None:
     return key.strip() if key else None
 
 
+def _source(principal: Principal) -> str:
+    if principal.device is not None:
+        return "kiosk"
+    return "counter" if principal.via == "session" else "api"
+
+
 @endpoint("/tickets", "POST", summary="Issue a ticket", roles=ISSUERS, body=s.TicketIn,
           responses={201: s.TicketOut, 200: s.TicketOut, 404: s.ErrorOut, 409: s.ErrorOut},
           headers=["Idempotency-Key"])
@@ -47,7 +53,7 @@ def issue_ticket(principal: Principal, body: s.TicketIn) -> Any:
     actor = tickets.Actor(principal.user.id if principal.user else None,
                           principal.device.id if principal.device else None)
     ticket = tickets.issue(session, centre, body.field, now=moment, actor=actor,
-                           source="kiosk" if principal.device else "api",
+                           source=_source(principal),
                            priority=body.priority, category=body.priority_category)
     if key:
         tickets.remember_key(session, principal.credential, key, ticket)

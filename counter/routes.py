@@ -1,0 +1,74 @@
+"""The officer console: log in with username and password, then work a counter."""
+
+from __future__ import annotations
+
+import hmac
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import session as cookie_session
+from flask import url_for
+from flask_login import current_user
+from flask_login import login_required
+from flask_login import login_user
+from flask_login import logout_user
+
+from counter import bp
+from hall import sessions
+from hall.db import get_session
+from hall.models import Centre
+from hall.models import Field
+
+
+def _form_csrf_ok() -> bool:
+    return hmac.compare_digest(request.form.get("csrf", ""), sessions.csrf_token())
+
+
+@bp.route("/counter/login", methods=["GET", "POST"])
+def login() -> Any:
+    error = None
+    if request.method == "POST":
+        user = sessions.check_login(request.form.get("username", "")[:64],
+                                    request.form.get("password", "")[:256])
+        if not _form_csrf_ok():
+            error = "Phiên đăng nhập đã hết hạn, hãy thử lại"
+        elif user is None:
+            error = "Sai tên đăng nhập hoặc mật khẩu"
+        else:
+            cookie_session.clear()  # a new session (and CSRF token) on every login
+            login_user(sessions.LoggedIn(user), remember=False)
+            target = request.args.get("next", "")
+            # Only a path on this site: never an open redirect.
+            if not target.startswith("/") or target.startswith("//") or urlsplit(target).netloc:
+                target = url_for("counter.console")
+            return redirect(target)
+    status = 401 if error else 200
+    return render_template("counter/login.html", error=error, csrf=sessions.csrf_token()), status
+
+
+@bp.post("/counter/logout")
+def logout() -> Any:
+    if _form_csrf_ok():
+        logout_user()
+        cookie_session.clear()
+    return redirect(url_for("counter.login"))
+
+
+@bp.get("/counter")
+@login_required  # type: ignore[untyped-decorator]
+def console() -> Any:
+    user = current_user.user
+    session = get_session()
+    centre = session.get_one(Centre, user.centre_id)
+    fields = session.query(Field).filter_by(centre_id=centre.id).order_by(Field.position).all()
+    config = {
+        "csrf": sessions.csrf_token(),
+        "user": {"username": user.username, "full_name": user.full_name, "role": user.role},
+        "centre": {"code": centre.code, "name": centre.name},
+        "fields": [{"code": f.code, "name": f.name} for f in fields],
+    }
+    return render_template("counter/console.html", config=config, centre_name=centre.name,
+                           user=user)

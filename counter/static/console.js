@@ -1,0 +1,311 @@
+/* The officer console: the REST API with the login session (X-CSRF-Token), live over Socket.IO.
+   Every action has a one-key shortcut shown on its button; a refused action is explained. */
+(function () {
+  "use strict";
+  var config = JSON.parse(document.getElementById("config").textContent);
+  var $ = function (id) { return document.getElementById(id); };
+  var me = config.user.username;
+  var counter = null;      // number of the counter this officer holds
+  var view = null;         // that counter as the API shows it
+  var counters = [];       // all counters (queue snapshot)
+  var lastTicket = null;   // the current ticket, or the one just finished (for record codes)
+  var STATUS_VI = {waiting: "Đang chờ", called: "Đã gọi, chờ công dân đến", serving: "Đang phục vụ",
+                   done: "Đã xong", no_show: "Vắng mặt", transferred: "Đã chuyển", cancelled: "Đã hủy"};
+
+  function api(method, path, body) {
+    var options = {method: method, credentials: "same-origin",
+                   headers: {"X-CSRF-Token": config.csrf, "Accept": "application/json"}};
+    if (body !== undefined) {
+      options.headers["Content-Type"] = "application/json";
+      options.body = JSON.stringify(body);
+    }
+    return fetch("/api/v1" + path, options).then(function (response) {
+      if (response.status === 204) return null;
+      return response.json().catch(function () { return {}; }).then(function (data) {
+        if (!response.ok) {
+          var error = new Error((data.error && data.error.message) || ("Lỗi " + response.status));
+          error.code = data.error && data.error.code;
+          error.status = response.status;
+          throw error;
+        }
+        return data;
+      });
+    });
+  }
+
+  var messageTimer;
+  function say(text, kind) {
+    var box = $("message");
+    box.textContent = text;
+    box.className = kind || "error";
+    box.hidden = false;
+    clearTimeout(messageTimer);
+    messageTimer = setTimeout(function () { box.hidden = true; }, 8000);
+  }
+
+  function fail(error) {
+    if (error.status === 401) { location.href = "/counter/login?next=/counter"; return; }
+    say(error.message, "error");
+    refresh();
+  }
+
+  /* ---- choosing and holding a counter ---- */
+  function showChooser() {
+    $("choose").hidden = false; $("work").hidden = true; $("close-counter").hidden = true;
+    $("counter-title").textContent = "Chưa chọn quầy";
+    var list = $("counter-list");
+    list.textContent = "";
+    counters.forEach(function (c) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "counter-choice" + (c.officer ? " held" : "");
+      button.dataset.counter = c.number;
+      button.textContent = "Quầy " + c.number + (c.name ? " · " + c.name : "") +
+        (c.officer ? " — " + (c.officer.full_name || c.officer.username) : "");
+      button.addEventListener("click", function () { openCounter(c.number); });
+      list.appendChild(button);
+    });
+  }
+
+  function openCounter(number) {
+    api("POST", "/counters/" + number + "/open").then(function () {
+      counter = number;
+      try { localStorage.setItem("hall.counter", String(number)); } catch (e) { /* private mode */ }
+      refresh();
+    }, fail);
+  }
+
+  $("close-counter").addEventListener("click", function () {
+    api("POST", "/counters/" + counter + "/close").then(function () { counter = null; refresh(); }, fail);
+  });
+
+  /* ---- the current ticket ---- */
+  function since(iso) {
+    if (!iso) return "—";
+    var s = Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 1000));
+    var m = Math.floor(s / 60);
+    return (m >= 60 ? Math.floor(m / 60) + " giờ " + (m % 60) + " phút" : m + ":" + String(s % 60).padStart(2, "0"));
+  }
+
+  function renderCard() {
+    var t = view && view.ticket;
+    var card = $("card");
+    card.classList.toggle("empty", !t);
+    $("card-number").textContent = t ? t.number : "—";
+    $("card-field").textContent = t ? t.field.name : "Chưa có số nào. Bấm N để gọi số tiếp theo.";
+    $("card-status").textContent = t ? STATUS_VI[t.status] : "";
+    $("card-priority").hidden = !(t && t.priority);
+    $("card-priority").textContent = t && t.priority ? "Ưu tiên" + (t.priority_category ? " · " + t.priority_category : "") : "";
+    if (t) lastTicket = t;
+    var r = lastTicket;
+    $("records").hidden = !r;
+    if (r) {
+      var list = $("record-list");
+      list.textContent = "";
+      (r.records || []).forEach(function (code) {
+        var li = document.createElement("li");
+        li.textContent = code + " ";
+        var x = document.createElement("button");
+        x.type = "button"; x.textContent = "✕"; x.title = "Bỏ mã này";
+        x.addEventListener("click", function () {
+          api("DELETE", "/tickets/" + r.id + "/records/" + encodeURIComponent(code)).then(function (t2) {
+            lastTicket = t2; renderCard();
+          }, fail);
+        });
+        li.appendChild(x);
+        list.appendChild(li);
+      });
+      $("records").querySelector(".card-label").firstChild.textContent =
+        "Mã hồ sơ của số " + r.number + " ";
+    }
+    var paused = view && view.state === "paused";
+    $("paused-banner").hidden = !paused;
+    $("paused-banner").textContent = paused ? "Quầy đang tạm dừng: " + (view.pause_reason || "") + " — bấm T để tiếp tục" : "";
+    $("pause-button").firstChild.textContent = paused ? "Tiếp tục " : "Tạm dừng… ";
+    tickTimers();
+  }
+
+  function tickTimers() {
+    var t = view && view.ticket;
+    $("t-waited").textContent = t ? since(t.issued_at).replace(/^/, "") : "—";
+    if (t && t.called_at) {
+      var waited = Math.round((Date.parse(t.called_at) - Date.parse(t.issued_at)) / 1000);
+      $("t-waited").textContent = Math.floor(waited / 60) + ":" + String(waited % 60).padStart(2, "0");
+    }
+    $("t-called").textContent = t ? since(t.called_at) : "—";
+    $("t-serving").textContent = t && t.started_at ? since(t.started_at) : "—";
+  }
+
+  function renderWaiting(rows) {
+    var body = $("waiting").tBodies[0];
+    body.textContent = "";
+    $("waiting-count").textContent = "(" + rows.length + ")";
+    rows.forEach(function (t) {
+      var tr = body.insertRow();
+      tr.dataset.ticket = t.id;
+      var number = tr.insertCell();
+      number.textContent = t.number;
+      if (t.priority) {
+        var mark = document.createElement("span");
+        mark.className = "priority small"; mark.textContent = "Ưu tiên";
+        number.appendChild(document.createTextNode(" ")); number.appendChild(mark);
+      }
+      tr.insertCell().textContent = t.field.name;
+      tr.insertCell().textContent = since(t.issued_at);
+    });
+  }
+
+  function seconds(value) {
+    if (value === null || value === undefined) return "—";
+    var s = Math.round(value);
+    return Math.floor(s / 60) + " phút " + (s % 60) + " giây";
+  }
+
+  function renderToday(row) {
+    var dl = $("today");
+    dl.textContent = "";
+    var satisfied = row.ratings.satisfied_pct;
+    [["Đã phục vụ", row.served], ["Vắng mặt", row.no_show],
+     ["Chờ trung bình", seconds(row.wait_s.avg)], ["Phục vụ trung bình", seconds(row.service_s.avg)],
+     ["Đánh giá", row.ratings.count + (satisfied === null ? "" : " · " + satisfied + "% hài lòng")]]
+      .forEach(function (pair) {
+        var dt = document.createElement("dt"); dt.textContent = pair[0];
+        var dd = document.createElement("dd"); dd.textContent = pair[1];
+        dl.appendChild(dt); dl.appendChild(dd);
+      });
+  }
+
+  /* ---- refresh everything from the API (debounced: events come in bursts) ---- */
+  var refreshTimer = null;
+  function refresh() {
+    clearTimeout(refreshTimer);
+    refreshTimer = setTimeout(load, 80);
+  }
+
+  function load() {
+    api("GET", "/queue").then(function (queue) {
+      counters = queue.counters;
+      var held = counters.filter(function (c) { return c.officer && c.officer.username === me; })[0];
+      if (!held) {
+        counter = null; view = null;
+        showChooser();
+        return;
+      }
+      counter = held.number; view = held;
+      $("choose").hidden = true; $("work").hidden = false; $("close-counter").hidden = false;
+      $("counter-title").textContent = "Quầy " + held.number + (held.name ? " · " + held.name : "");
+      renderCard();
+      return Promise.all([api("GET", "/counters/" + counter + "/waiting").then(renderWaiting),
+                          api("GET", "/counters/" + counter + "/today").then(renderToday)]);
+    }).catch(fail);
+  }
+
+  /* ---- actions ---- */
+  function act(action) {
+    if (!counter) return;
+    if (action === "transfer") return openTransfer();
+    if (action === "call-number") return openDialog($("call-dialog"), $("call-input"));
+    if (action === "records") { if (lastTicket) $("record-input").focus(); return; }
+    if (action === "pause") {
+      if (view && view.state === "paused") return post("resume");
+      return openDialog($("pause-dialog"), $("pause-input"));
+    }
+    post(action);
+  }
+
+  function post(action, body) {
+    return api("POST", "/counters/" + counter + "/" + action, body).then(function (answer) {
+      if (action === "call-next" && answer === null) say("Không còn ai chờ các lĩnh vực của quầy này", "info");
+      if (answer && answer.number && (action === "call-next" || action === "call" || action === "recall")) {
+        say("Đã gọi số " + answer.number, "info");
+      }
+      refresh();
+    }, fail);
+  }
+
+  document.querySelectorAll("[data-action]").forEach(function (button) {
+    button.addEventListener("click", function () { act(button.dataset.action); });
+  });
+
+  var keys = {};
+  document.querySelectorAll("[data-key]").forEach(function (b) { keys[b.dataset.key] = b.dataset.action; });
+  document.addEventListener("keydown", function (event) {
+    if (event.ctrlKey || event.altKey || event.metaKey) return;
+    var target = event.target;
+    if (target && (target.tagName === "INPUT" || target.tagName === "TEXTAREA")) return;
+    if (document.querySelector("dialog[open]")) return;
+    var action = keys[event.key.toLowerCase()];
+    if (action) { event.preventDefault(); act(action); }
+  });
+
+  function openDialog(dialog, input) {
+    dialog.showModal();
+    if (input) { input.value = ""; input.focus(); }
+  }
+  document.querySelectorAll("dialog .cancel").forEach(function (b) {
+    b.addEventListener("click", function () { b.closest("dialog").close(); });
+  });
+
+  function openTransfer() {
+    if (!view || !view.ticket) { say("Quầy không có số nào đang gọi hoặc phục vụ"); return; }
+    $("transfer-number").textContent = view.ticket.number;
+    var fields = $("transfer-fields"), others = $("transfer-counters");
+    fields.textContent = ""; others.textContent = "";
+    config.fields.forEach(function (f) {
+      var b = document.createElement("button");
+      b.type = "button"; b.textContent = f.name; b.dataset.field = f.code;
+      b.addEventListener("click", function () { $("transfer-dialog").close(); post("transfer", {field: f.code}); });
+      fields.appendChild(b);
+    });
+    counters.forEach(function (c) {
+      if (c.number === counter) return;
+      var b = document.createElement("button");
+      b.type = "button"; b.textContent = "Quầy " + c.number; b.dataset.counter = c.number;
+      b.addEventListener("click", function () { $("transfer-dialog").close(); post("transfer", {counter: c.number}); });
+      others.appendChild(b);
+    });
+    $("transfer-dialog").showModal();
+  }
+
+  $("call-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var number = $("call-input").value.trim().toUpperCase();
+    $("call-dialog").close();
+    if (number) post("call", {number: number});
+  });
+
+  $("pause-reasons").addEventListener("click", function (event) {
+    var reason = event.target.dataset && event.target.dataset.reason;
+    if (reason) { $("pause-dialog").close(); post("pause", {reason: reason}); }
+  });
+  $("pause-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var reason = $("pause-input").value.trim();
+    if (!reason) return;
+    $("pause-dialog").close();
+    post("pause", {reason: reason});
+  });
+
+  $("record-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var code = $("record-input").value.trim();
+    if (!code || !lastTicket) return;
+    api("POST", "/tickets/" + lastTicket.id + "/records", {codes: [code]}).then(function (t) {
+      lastTicket = t; $("record-input").value = ""; renderCard();
+      say("Đã gắn mã hồ sơ " + code + " cho số " + t.number, "info");
+    }, function (error) { say(error.message, "error"); });
+  });
+
+  /* ---- live ---- */
+  var socket = io({auth: {csrf: config.csrf}, transports: ["websocket"], reconnectionDelayMax: 5000});
+  socket.on("connect", function () { $("conn").className = "conn ok"; $("conn").title = "Đã kết nối"; });
+  socket.on("disconnect", function () { $("conn").className = "conn down"; $("conn").title = "Mất kết nối"; });
+  socket.on("connect_error", function () { $("conn").className = "conn down"; });
+  ["state", "ticket.called", "ticket.updated", "counter.updated", "queue.changed"].forEach(function (name) {
+    socket.on(name, refresh);
+  });
+
+  setInterval(tickTimers, 1000);
+  setInterval(function () { if (view) refresh(); }, 30000);  // "time waited" in the list
+  load();
+})();

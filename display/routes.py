@@ -1,0 +1,142 @@
+"""HTTP views of the display surface; they call the core and render."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import current_app
+from flask import jsonify
+from flask import render_template
+from flask import request
+from flask import send_file
+
+from display import bp
+from hall import displays
+from hall import pairing
+from hall import voice
+from hall.db import get_session
+from hall.errors import HallError
+from hall.errors import Invalid
+from hall.errors import Unauthorized
+from hall.models import Centre
+from hall.models import Counter
+from hall.models import Device
+from hall.numbers_vi import TICKET
+
+DISPLAY_COOKIE, DOOR_COOKIE = "hall_display", "hall_door"
+
+
+class VoiceUnavailable(HallError):
+    status, code, message = 503, "voice_unavailable", "Máy chủ chưa có giọng đọc (espeak-ng hoặc bộ ghi âm)"
+
+
+def _unpaired(page: str) -> Any:
+    offered = "token" in request.args
+    return render_template("display/pair.html", page=page, error=offered), 403 if offered else 401
+
+
+def _config(device: Device, token: str, centre: Centre) -> dict[str, Any]:
+    return {"token": token, "centre": {"code": centre.code, "name": centre.name},
+            "settings": displays.settings(centre), "shown": displays.shown(device)}
+
+
+@bp.get("/display")
+def display_page() -> Any:
+    """The hall display: pair once with ?token=; ?counters=1,2 and ?fields=HT narrow it."""
+    device, token, redirected = pairing.pair(DISPLAY_COOKIE, "display")
+    if redirected is not None:
+        return redirected
+    if device is None:
+        return _unpaired("/display")
+    centre = get_session().get_one(Centre, device.centre_id)
+    config = _config(device, token, centre)
+    for key, convert in (("counters", int), ("fields", str)):
+        if request.args.get(key):
+            try:
+                config["shown"][key] = [convert(part) for part in request.args[key].split(",") if part]
+            except ValueError:
+                raise Invalid(f"'{key}' là danh sách cách nhau bởi dấu phẩy", "invalid_parameters") from None
+    return render_template("display/display.html", config=config, centre_name=centre.name)
+
+
+@bp.get("/display/door")
+def door_page() -> Any:
+    """The small screen above one counter: the display token's counter, or ?counter=N."""
+    device, token, redirected = pairing.pair(DOOR_COOKIE, "display")
+    if redirected is not None:
+        return redirected
+    if device is None:
+        return _unpaired("/display/door")
+    session = get_session()
+    centre = session.get_one(Centre, device.centre_id)
+    counter = session.get(Counter, device.counter_id) if device.counter_id else None
+    if request.args.get("counter", "").isdigit():
+        from hall.counters import find_counter
+
+        counter = find_counter(session, centre.id, int(request.args["counter"]))
+    if counter is None:
+        raise Invalid("Màn hình cửa quầy cần ?counter=SỐ_QUẦY hoặc thiết bị gắn với một quầy",
+                      "invalid_parameters")
+    config = {**_config(device, token, centre), "counter": {"number": counter.number, "name": counter.name}}
+    return render_template("display/door.html", config=config, counter=counter, centre_name=centre.name)
+
+
+def _display_device() -> Device:
+    """The display asking for audio: its pairing cookie, or a display token in ?token=."""
+    for token in (request.args.get("token"), request.cookies.get(DISPLAY_COOKIE)):
+        device = pairing.device_for(token or "", "display")
+        if device is not None:
+            return device
+    raise Unauthorized()
+
+
+def _call_params() -> tuple[str, int]:
+    number, counter = request.args.get("number", ""), request.args.get("counter", "")
+    match = TICKET.match(number.strip().upper())
+    if match is None or len(match.group(1)) > 4 or len(match.group(2)) > 8:
+        raise Invalid("'number' phải là một số thứ tự như A023 hoặc 1023", "invalid_parameters")
+    if not counter.isdigit() or not 1 <= int(counter) <= 9999:
+        raise Invalid("'counter' phải là số quầy từ 1 đến 9999", "invalid_parameters")
+    return number.strip().upper(), int(counter)
+
+
+def _voice() -> voice.Voice:
+    made: voice.Voice | None = current_app.extensions.get("hall.voice")
+    if made is None:
+        config = current_app.config
+        cache = Path(config.get("VOICE_CACHE") or Path(current_app.instance_path) / "voice-cache")
+        clips = Path(config["VOICE_CLIPS"]) if config.get("VOICE_CLIPS") else None
+        made = voice.Voice(cache, clips, rate_wpm=int(config.get("VOICE_RATE_WPM", 140)))
+        current_app.extensions["hall.voice"] = made
+    return made
+
+
+@bp.get("/display/call.wav")
+def call_audio() -> Any:
+    """The spoken call for ?number=&counter=, in the centre's languages; cached on the server."""
+    device = _display_device()
+    number, counter = _call_params()
+    settings = displays.settings(get_session().get_one(Centre, device.centre_id))
+    try:
+        path = _voice().call(number, counter, settings["call_languages"], settings["digit_by_digit"])
+    except voice.VoiceUnavailable as exc:
+        current_app.logger.warning("no voice: %s", exc)
+        raise VoiceUnavailable() from None
+    return send_file(path, mimetype="audio/wav", max_age=86400, conditional=True)
+
+
+@bp.get("/display/call.json")
+def call_text() -> Any:
+    """The words of the call, for displays that speak with the browser's own voice."""
+    device = _display_device()
+    number, counter = _call_params()
+    settings = displays.settings(get_session().get_one(Centre, device.centre_id))
+    texts = voice.call_texts(number, counter, settings["call_languages"], settings["digit_by_digit"])
+    return jsonify({"texts": [{"lang": lang, "text": text} for lang, text in texts]})
+
+
+@bp.get("/display/chime.wav")
+def chime() -> Any:
+    _display_device()
+    return send_file(_voice().chime(), mimetype="audio/wav", max_age=86400, conditional=True)

@@ -1,0 +1,54 @@
+/* Shared by the hall display and the door screen: config, clock, the live connection, and
+   which calls are new. A call is keyed by ticket id and time; every key in a `state` snapshot
+   counts as already seen, so a reconnect never replays old calls as new ones. */
+(function () {
+  "use strict";
+  var config = JSON.parse(document.getElementById("config").textContent);
+  var seen = new Set();
+  var DAYS = ["Chủ nhật", "Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy"];
+
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+
+  function tick(dateEl, clockEl) {
+    var now = new Date();
+    if (dateEl) dateEl.textContent = DAYS[now.getDay()] + ", " + pad(now.getDate()) + "/" +
+      pad(now.getMonth() + 1) + "/" + now.getFullYear();
+    if (clockEl) clockEl.textContent = pad(now.getHours()) + ":" + pad(now.getMinutes()) + ":" + pad(now.getSeconds());
+  }
+
+  function callKey(call) { return call.ticket.id + "|" + (call.at || ""); }
+
+  function connect(handlers) {
+    var offline = document.getElementById("offline");
+    var socket = io({auth: {token: config.token}, transports: ["websocket"],
+                     reconnectionDelay: 500, reconnectionDelayMax: 5000});
+    socket.on("connect", function () { offline.hidden = true; });
+    socket.on("disconnect", function () { offline.hidden = false; });
+    socket.on("connect_error", function () { offline.hidden = false; });
+    socket.on("state", function (state) {
+      (state.recent || []).forEach(function (call) { seen.add(callKey(call)); });
+      handlers.state(state);
+    });
+    socket.on("ticket.called", function (call) {
+      var key = callKey(call), fresh = !seen.has(key);
+      seen.add(key);
+      handlers.called(call, fresh);
+    });
+    ["ticket.updated", "counter.updated", "queue.changed"].forEach(function (name) {
+      if (handlers[name]) socket.on(name, handlers[name]);
+    });
+    return socket;
+  }
+
+  /* Restart a CSS animation on an element (a new call, or a recall of the same number). */
+  function flash(el, seconds) {
+    el.classList.remove("flash");
+    void el.offsetWidth;
+    el.style.setProperty("--flash-s", seconds + "s");
+    el.classList.add("flash");
+    clearTimeout(el._flashTimer);
+    el._flashTimer = setTimeout(function () { el.classList.remove("flash"); }, seconds * 1000);
+  }
+
+  window.hallCalls = {config: config, connect: connect, tick: tick, flash: flash, callKey: callKey};
+})();

@@ -1,0 +1,42 @@
+/* The counter-door screen: this counter's current number, huge, flashing on a new call. */
+(function () {
+  "use strict";
+  var H = window.hallCalls, config = H.config, mine = config.counter.number;
+  var $ = function (id) { return document.getElementById(id); };
+  var STATE_VI = {open: "", paused: "Tạm dừng", closed: "Quầy đóng"};
+
+  function show(ticket, state) {
+    $("door-number").textContent = ticket ? ticket.number : "—";
+    $("door-priority").hidden = !(ticket && ticket.priority);
+    $("door-state").textContent = STATE_VI[state] || "";
+    document.body.dataset.state = state;
+  }
+
+  var current = null, state = "closed";
+  H.connect({
+    state: function (snapshot) {
+      snapshot.counters.forEach(function (c) {
+        if (c.number === mine) { current = c.ticket; state = c.state; }
+      });
+      show(current, state);
+    },
+    called: function (call, fresh) {
+      if (call.counter.number !== mine) return;
+      current = call.ticket; state = "open";
+      show(current, state);
+      if (fresh) H.flash($("door-number"), config.settings.flash_s);
+    },
+    "ticket.updated": function (payload) {
+      if (current && payload.ticket.id === current.id &&
+          payload.ticket.status !== "called" && payload.ticket.status !== "serving") {
+        current = null;
+        show(current, state);
+      }
+    },
+    "counter.updated": function (payload) {
+      if (payload.counter.number !== mine) return;
+      state = payload.counter.state; current = payload.counter.ticket;
+      show(current, state);
+    }
+  });
+})();

@@ -1,0 +1,49 @@
+"""What hall displays show and how they speak: the centre's settings, each display's filter."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from hall.counters import find_counter
+from hall.models import Centre
+from hall.models import Device
+from hall.tickets import find_field
+
+DEFAULTS: dict[str, Any] = {
+    "ticker": "",  # scrolling text at the bottom of hall displays
+    "voice": "server",  # server (clips or espeak-ng), browser (the display's vi-VN voice) or off
+    "call_repeat": 1,  # how many times each call is spoken
+    "call_languages": ["vi"],  # ["vi"] or ["vi", "en"]
+    "digit_by_digit": False,  # read "A023" as "a, không hai ba" instead of "a, hai mươi ba"
+    "show_waiting": True,  # waiting count per field on the hall display
+    "flash_s": 8,  # how long the newest call flashes
+    "recent": 6,  # how many recent calls are listed
+}
+
+
+def settings(centre: Centre) -> dict[str, Any]:
+    """The centre's display settings, defaults filled in."""
+    return {**DEFAULTS, **(centre.display_settings or {})}
+
+
+def set_settings(centre: Centre, values: dict[str, Any]) -> dict[str, Any]:
+    """Change some settings (the rest stay as they are)."""
+    centre.display_settings = {**settings(centre), **values}
+    return settings(centre)
+
+
+def device_filter(session: Session, device: Device, counters: list[int] | None,
+                  fields: list[str] | None) -> None:
+    """Which counters and fields a display shows (None: all); each must exist."""
+    for number in counters or []:
+        find_counter(session, device.centre_id, number)
+    for code in fields or []:
+        find_field(session, device.centre_id, code)
+    device.settings = {"counters": counters, "fields": fields}
+
+
+def shown(device: Device) -> dict[str, list[Any] | None]:
+    stored = device.settings or {}
+    return {"counters": stored.get("counters"), "fields": stored.get("fields")}

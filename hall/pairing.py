@@ -1,0 +1,40 @@
+"""Pairing a device page once with ?token=, then a long-lived cookie (kiosk, display, door)."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import redirect
+from flask import request
+from werkzeug.wrappers import Response
+
+from hall import auth
+from hall.db import get_session
+from hall.models import Device
+
+TEN_YEARS_S = 10 * 365 * 86400
+
+
+def device_for(token: str, kind: str) -> Device | None:
+    principal = auth.principal_for(get_session(), token) if token else None
+    return principal.device if principal and principal.role == kind else None
+
+
+def pair(cookie: str, kind: str) -> tuple[Device | None, str, Response | None]:
+    """(device, token, None) for a paired page; (None, "", redirect) right after pairing, the
+    token moved from the address bar into an HttpOnly cookie; (None, "", None) when unpaired.
+    Other query parameters survive the redirect."""
+    offered = request.args.get("token")
+    if offered is not None:
+        if device_for(offered, kind) is None:
+            return None, "", None
+        rest = {key: value for key, value in request.args.items() if key != "token"}
+        query = urlencode(rest)
+        response: Any = redirect(request.path + (f"?{query}" if query else ""))
+        response.set_cookie(cookie, offered, max_age=TEN_YEARS_S, httponly=True, samesite="Strict",
+                            secure=request.is_secure, path=request.path)
+        return None, "", response
+    token = request.cookies.get(cookie, "")
+    device = device_for(token, kind)
+    return device, (token if device else ""), None
