@@ -52,6 +52,9 @@ def _load(session: Session, instance_path: str, now: datetime) -> dict[str, str]
     centre = ensure_default_centre(session, "Asia/Ho_Chi_Minh")
     centre.name = "Trung tâm Phục vụ hành chính công phường Bến Thành (demo)"
     centre.ticket_footer = "Xin cảm ơn quý công dân!"
+    centre.display_settings = {"ticker": "Trung tâm làm việc từ 7 giờ 30 đến 17 giờ, thứ Hai đến "
+                               "thứ Sáu. Quý công dân vui lòng chờ đến lượt và đánh giá mức độ hài lòng "
+                               "sau khi được phục vụ."}
     for position, (code, name, name_en, prefix) in enumerate(FIELDS):
         admin.add_field(session, centre, code, name, name_en=name_en, prefix=prefix,
                         position=position)
@@ -64,9 +67,10 @@ def _load(session: Session, instance_path: str, now: datetime) -> dict[str, str]
     devices: list[tuple[str, str, int | None]] = [
         ("kiosk", "Kiosk sảnh chính", None), ("display", "Màn hình sảnh", None)]
     devices += [("tablet", f"Máy đánh giá quầy {n}", n) for n, _, _ in COUNTERS]
+    devices += [("door", f"Màn hình cửa quầy {n}", n) for n, _, _ in COUNTERS]
     for kind, name, counter in devices:
-        device, token = admin.add_device(session, centre, kind, name, now, counter,
-                                         "none" if kind == "kiosk" else None)
+        device, token = admin.add_device(session, centre, "display" if kind == "door" else kind, name,
+                                         now, counter, "none" if kind == "kiosk" else None)
         tokens[f"{kind}:{counter or ''}"] = token
     return tokens
 
@@ -93,14 +97,17 @@ def load_demo(session: Session, instance_path: str, now: datetime) -> list[str]:
 def _instructions(session: Session, tokens: dict[str, str]) -> list[str]:
     base = "http://127.0.0.1:5000"
     lines = ["hall demo centre loaded.", "",
-             "Screens (open once with the token to pair; the pages arrive with the kiosk,",
-             "display and console issues — until then the API below is the way in):"]
+             "Screens (open once with ?token= to pair; a cookie keeps them paired):"]
     lines.append(f"  kiosk:    {base}/kiosk?token={tokens['kiosk:']}")
     lines.append(f"  display:  {base}/display?token={tokens['display:']}")
     for number, _, _ in COUNTERS:
-        lines.append(f"  tablet {number}: {base}/tablet?token={tokens[f'tablet:{number}']}")
+        if f"door:{number}" in tokens:
+            lines.append(f"  door {number}:   {base}/display/door?token={tokens[f'door:{number}']}")
+    for number, _, _ in COUNTERS:
+        lines.append(f"  tablet {number}: {base}/tablet?token={tokens[f'tablet:{number}']}"
+                     "  (rating page: a later issue)")
     lines.append(f"  officer console: {base}/counter  (canbo1…canbo4, password {PASSWORD})")
-    lines.append(f"  admin:    {base}/admin  (admin / quanly, password {PASSWORD})")
+    lines.append(f"  admin:    (pages in a later issue) admin / quanly, password {PASSWORD}")
     lines += ["", "API (Authorization: Bearer TOKEN), OpenAPI at /api/v1/openapi.json:"]
     for username, role, _ in USERS:
         lines.append(f"  {username:7} ({role}): {tokens[f'user:{username}']}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 from datetime import UTC
@@ -77,10 +78,14 @@ def clock() -> Clock:
     return Clock()
 
 
+TEST_VOICE_CACHE = os.path.join(tempfile.gettempdir(), "hall-test-voice")
+
+
 def make_app(database_url: str, clock: Clock | None = None, **extra: Any) -> Flask:
     """An app on `database_url` with the schema at head and the default centre."""
     config: dict[str, Any] = {"TESTING": True, "DATABASE_URL": database_url,
-                              "ASYNC_MODE": "threading", "CLOCK": clock, **extra}
+                              "ASYNC_MODE": "threading", "CLOCK": clock, "SECRET_KEY": "test-secret",
+                              "VOICE_CACHE": TEST_VOICE_CACHE, **extra}
     app = create_app(config)
     schema.upgrade(app.extensions["hall.engine"])
     with session_scope(app) as session:

@@ -13,6 +13,8 @@ from typing import Any
 
 import requests
 
+from tests.conftest import TEST_VOICE_CACHE
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -26,12 +28,15 @@ class Server:
     """`with Server(database_url) as server:` serves until the block ends (or the test dies)."""
 
     def __init__(self, database_url: str, redis_url: str | None = None,
-                 channel: str = "hall-test", port: int | None = None) -> None:
+                 channel: str = "hall-test", port: int | None = None,
+                 env: dict[str, str] | None = None) -> None:
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {**os.environ, "HALL_DATABASE_URL": database_url,
-                    "HALL_SOCKETIO_CHANNEL": channel, "PYTHONPATH": str(ROOT)}
+                    "HALL_SOCKETIO_CHANNEL": channel, "PYTHONPATH": str(ROOT),
+                    "HALL_SECRET_KEY": "test-secret", "HALL_VOICE_CACHE": TEST_VOICE_CACHE}
         self.env.pop("HALL_REDIS_URL", None)
+        self.env.update(env or {})
         if redis_url:
             self.env["HALL_REDIS_URL"] = redis_url
         self.process: subprocess.Popen[bytes] | None = None

@@ -146,4 +146,9 @@ def test_demo_then_run_serves_the_demo(tmp_path: Path) -> None:
         assert len(fields) == 13
         spec = requests.get(server.url + "/api/v1/openapi.json", timeout=5).json()
         assert "/api/v1/counters/{number}/call-next" in spec["paths"]
+        for line in demo.stdout.splitlines():  # every printed screen address pairs its screen
+            if "/display" in line and "?token=" in line:
+                address = line.split(": ", 1)[1].strip().replace("http://127.0.0.1:5000", server.url)
+                paired = requests.get(address, timeout=5, allow_redirects=False)
+                assert paired.status_code == 302, address
     assert json.loads((instance / "demo-tokens.json").read_text())["kiosk:"] == kiosk_token

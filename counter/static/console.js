@@ -50,6 +50,12 @@
   }
 
   /* ---- choosing and holding a counter ---- */
+  function label(c) {
+    var plain = "Quầy " + c.number;
+    if (!c.name || c.name === plain) return plain;
+    return c.name.indexOf(plain + " ") === 0 ? c.name : plain + " · " + c.name;
+  }
+
   function showChooser() {
     $("choose").hidden = false; $("work").hidden = true; $("close-counter").hidden = true;
     $("counter-title").textContent = "Chưa chọn quầy";
@@ -60,11 +66,16 @@
       button.type = "button";
       button.className = "counter-choice" + (c.officer ? " held" : "");
       button.dataset.counter = c.number;
-      button.textContent = "Quầy " + c.number + (c.name ? " · " + c.name : "") +
+      button.textContent = label(c) +
         (c.officer ? " — " + (c.officer.full_name || c.officer.username) : "");
       button.addEventListener("click", function () { openCounter(c.number); });
       list.appendChild(button);
     });
+    // The counter this officer used last on this PC: focused, so Enter takes it again.
+    var last = null;
+    try { last = localStorage.getItem("hall.counter"); } catch (e) { /* private mode */ }
+    var mine = last && list.querySelector('.counter-choice[data-counter="' + last + '"]:not(.held)');
+    if (mine) { mine.classList.add("last"); mine.focus(); }
   }
 
   function openCounter(number) {
@@ -193,7 +204,7 @@
       }
       counter = held.number; view = held;
       $("choose").hidden = true; $("work").hidden = false; $("close-counter").hidden = false;
-      $("counter-title").textContent = "Quầy " + held.number + (held.name ? " · " + held.name : "");
+      $("counter-title").textContent = label(held);
       renderCard();
       return Promise.all([api("GET", "/counters/" + counter + "/waiting").then(renderWaiting),
                           api("GET", "/counters/" + counter + "/today").then(renderToday)]);
@@ -232,7 +243,10 @@
   document.addEventListener("keydown", function (event) {
     if (event.ctrlKey || event.altKey || event.metaKey) return;
     var target = event.target;
-    if (target && (target.tagName === "INPUT" || target.tagName === "TEXTAREA")) return;
+    if (target && (target.tagName === "INPUT" || target.tagName === "TEXTAREA")) {
+      if (event.key === "Escape") target.blur();  // back to the shortcuts
+      return;
+    }
     if (document.querySelector("dialog[open]")) return;
     var action = keys[event.key.toLowerCase()];
     if (action) { event.preventDefault(); act(action); }
@@ -291,7 +305,7 @@
     var code = $("record-input").value.trim();
     if (!code || !lastTicket) return;
     api("POST", "/tickets/" + lastTicket.id + "/records", {codes: [code]}).then(function (t) {
-      lastTicket = t; $("record-input").value = ""; renderCard();
+      lastTicket = t; $("record-input").value = ""; $("record-input").blur(); renderCard();
       say("Đã gắn mã hồ sơ " + code + " cho số " + t.number, "info");
     }, function (error) { say(error.message, "error"); });
   });
