@@ -118,6 +118,8 @@ def test_console_shortcuts_pause_call_number_transfer(hall: tuple[Server, World,
     officer = console(chromium, server, "officer1")
     officer.locator('.counter-choice[data-counter="1"]').click()
     expect(officer.locator("#waiting tbody tr")).to_have_count(2)
+    issue(server, world, "CT")  # a kiosk elsewhere: the list follows live, nobody reloads
+    expect(officer.locator("#waiting tbody tr")).to_have_count(3)
     officer.keyboard.press("t")  # pause, with a reason
     expect(officer.locator("#pause-dialog")).to_be_visible()
     officer.locator('#pause-reasons [data-reason="Họp"]').click()
