@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -31,9 +32,8 @@ class VoiceUnavailable(HallError):
     status, code, message = 503, "voice_unavailable", "Máy chủ chưa có giọng đọc (espeak-ng hoặc bộ ghi âm)"
 
 
-def _unpaired(page: str) -> Any:
-    offered = "token" in request.args
-    return render_template("display/pair.html", page=page, error=offered), 403 if offered else 401
+def _unpaired(page: str) -> Callable[[bool], str]:
+    return lambda offered: render_template("display/pair.html", page=page, error=offered)
 
 
 def _config(device: Device, token: str, centre: Centre) -> dict[str, Any]:
@@ -44,11 +44,7 @@ def _config(device: Device, token: str, centre: Centre) -> dict[str, Any]:
 @bp.get("/display")
 def display_page() -> Any:
     """The hall display: pair once with ?token=; ?counters=1,2 and ?fields=HT narrow it."""
-    device, token, redirected = pairing.pair(DISPLAY_COOKIE, "display")
-    if redirected is not None:
-        return redirected
-    if device is None:
-        return _unpaired("/display")
+    device, token = pairing.require(DISPLAY_COOKIE, "display", _unpaired("/display"))
     centre = get_session().get_one(Centre, device.centre_id)
     config = _config(device, token, centre)
     for key, convert in (("counters", int), ("fields", str)):
@@ -63,11 +59,7 @@ def display_page() -> Any:
 @bp.get("/display/door")
 def door_page() -> Any:
     """The small screen above one counter: the display token's counter, or ?counter=N."""
-    device, token, redirected = pairing.pair(DOOR_COOKIE, "display")
-    if redirected is not None:
-        return redirected
-    if device is None:
-        return _unpaired("/display/door")
+    device, token = pairing.require(DOOR_COOKIE, "display", _unpaired("/display/door"))
     session = get_session()
     centre = session.get_one(Centre, device.centre_id)
     counter = session.get(Counter, device.counter_id) if device.counter_id else None

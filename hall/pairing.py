@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
+from flask import abort
+from flask import make_response
 from flask import redirect
 from flask import request
 from werkzeug.wrappers import Response
@@ -38,3 +41,15 @@ def pair(cookie: str, kind: str) -> tuple[Device | None, str, Response | None]:
     token = request.cookies.get(cookie, "")
     device = device_for(token, kind)
     return device, (token if device else ""), None
+
+
+def require(cookie: str, kind: str, unpaired: Callable[[bool], str]) -> tuple[Device, str]:
+    """The paired device and its token; otherwise the view ends here with the redirect that
+    stores a fresh pairing, or the page `unpaired(offered_a_bad_token)` (403, else 401)."""
+    device, token, redirected = pair(cookie, kind)
+    if redirected is not None:
+        abort(redirected)
+    if device is None:
+        offered = "token" in request.args
+        abort(make_response(unpaired(offered), 403 if offered else 401))
+    return device, token

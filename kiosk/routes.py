@@ -67,12 +67,8 @@ PAIRING_COOKIE = "hall_kiosk"
 @bp.get("/kiosk")
 def kiosk_page() -> Any:
     """Pair once with ?token=, then the cookie keeps the kiosk paired across reboots."""
-    device, token, redirected = pairing.pair(PAIRING_COOKIE, "kiosk")
-    if redirected is not None:
-        return redirected
-    if device is None:
-        return render_template("kiosk/pair.html", error="token" in request.args), (
-            403 if "token" in request.args else 401)
+    device, token = pairing.require(
+        PAIRING_COOKIE, "kiosk", lambda offered: render_template("kiosk/pair.html", error=offered))
     centre = get_session().get_one(Centre, device.centre_id)
     return render_template("kiosk/kiosk.html", token=token, centre_name=centre.name,
                            categories=[(key, printing.PRIORITY_LABELS.get(key, key),

@@ -61,3 +61,15 @@ def test_display_device_shows_chosen_counters_and_fields(app: Flask, client: Fla
     narrowed = client.get("/display?counters=2").get_data(as_text=True)
     assert '"counters": [2]' in narrowed
     check_error(client.get("/display?counters=a,b"), 400, "invalid_parameters")
+
+
+def test_unpaired_screens_say_how_to_pair(client: FlaskClient, world: World) -> None:
+    for path in ("/display", "/display/door"):
+        unpaired = client.get(path)
+        assert unpaired.status_code == 401 and "chưa được ghép nối" in unpaired.get_data(as_text=True)
+        wrong = client.get(f"{path}?token={world.tokens['kiosk']}")  # a kiosk token is not a display's
+        assert wrong.status_code == 403 and "không hợp lệ" in wrong.get_data(as_text=True)
+    paired = client.get(f"/display/door?token={world.tokens['door1']}")
+    assert paired.status_code == 302
+    assert "Quầy số 1" in client.get("/display/door").get_data(as_text=True)
+    check_error(client.get("/display/door?counter=9"), 404, "unknown_counter")
