@@ -99,7 +99,8 @@ def _voice() -> voice.Voice:
         config = current_app.config
         cache = Path(config.get("VOICE_CACHE") or Path(current_app.instance_path) / "voice-cache")
         clips = Path(config["VOICE_CLIPS"]) if config.get("VOICE_CLIPS") else None
-        made = voice.Voice(cache, clips, rate_wpm=int(config.get("VOICE_RATE_WPM", 140)))
+        made = voice.Voice(cache, clips, rate_wpm=int(config.get("VOICE_RATE_WPM", 140)),
+                           max_files=int(config.get("VOICE_CACHE_FILES", 1000)))
         current_app.extensions["hall.voice"] = made
     return made
 

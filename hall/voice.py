@@ -118,11 +118,12 @@ class Voice:
     """Makes and caches call audio. Safe to share between threads and greenlets."""
 
     def __init__(self, cache_dir: Path, clips_dir: Path | None = None, espeak: str = "espeak-ng",
-                 rate_wpm: int = 140) -> None:
+                 rate_wpm: int = 140, max_files: int = 1000) -> None:
         self.cache_dir = cache_dir
         self.clips_dir = clips_dir if clips_dir and clips_dir.is_dir() else None
         self.espeak = shutil.which(espeak)
         self.rate_wpm = rate_wpm
+        self.max_files = max_files  # a day's calls are ~200 KB each: keep the cache bounded
         self.made = 0  # audio files produced (not served from the cache); tests read it
         self.lock = threading.Lock()
         cache_dir.mkdir(parents=True, exist_ok=True)
@@ -157,10 +158,10 @@ class Voice:
         key = hashlib.sha256(json.dumps([texts, stamp, self.rate_wpm], ensure_ascii=False)
                              .encode()).hexdigest()[:32]  # fmt: skip
         path = self.cache_dir / f"call-{key}.wav"
-        if path.exists():
+        if self._hit(path):
             return path
         with self.lock:  # one maker at a time; the others then find the file
-            if path.exists():
+            if self._hit(path):
                 return path
             parts = []
             for language, text in texts:
@@ -174,7 +175,28 @@ class Voice:
             frames = _silence(shape, LANGUAGE_GAP_S).join(part[1] for part in parts)
             _write_wav(path, shape, frames)
             self.made += 1
+            self.prune()
         return path
+
+    def _hit(self, path: Path) -> bool:
+        """A cached call; its time is refreshed so the calls in use are the last to go."""
+        try:
+            os.utime(path)
+        except FileNotFoundError:
+            return False
+        return True
+
+    def prune(self) -> None:
+        """Delete the least recently used call files beyond `max_files`."""
+        files = []
+        for entry in self.cache_dir.glob("call-*.wav"):
+            try:
+                files.append((entry.stat().st_mtime_ns, entry))
+            except FileNotFoundError:  # another process pruned it
+                continue
+        files.sort()
+        for _, entry in files[: max(0, len(files) - self.max_files)]:
+            entry.unlink(missing_ok=True)
 
     def _join(self, clips: list[Path], gap_s: float) -> tuple[tuple[int, int, int], bytes]:
         read = [_read_wav(clip) for clip in clips]

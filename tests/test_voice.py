@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import time
 import wave
 from pathlib import Path
 
@@ -74,6 +75,27 @@ def test_recorded_clips_take_precedence(tmp_path: Path) -> None:
         speaker.call("B124", 2)  # "hai mươi tư": no clip for "mươi" nor "tư"
     write_clip(clips / "chime.wav", 1.0)
     assert speaker.chime() == clips / "chime.wav"
+
+
+def test_cache_keeps_the_calls_in_use_within_its_limit(tmp_path: Path) -> None:
+    clips = tmp_path / "clips"
+    clips.mkdir()
+    for name in ["intro", "letter-a", "to-counter", "một", "hai", "ba", "bốn"]:
+        write_clip(clips / f"{name}.wav", 0.05)
+    speaker = Voice(tmp_path / "cache", clips, espeak="no-such-espeak", max_files=3)
+    first = speaker.call("A1", 1)
+    for number in ("A2", "A3"):
+        time.sleep(0.02)  # distinct file times
+        speaker.call(number, 1)
+    time.sleep(0.02)
+    assert speaker.call("A1", 1) == first  # used again: now the most recent
+    time.sleep(0.02)
+    speaker.call("A4", 1)  # a fourth file: the least recently used (A2) goes
+    kept = sorted((tmp_path / "cache").glob("call-*.wav"))
+    assert len(kept) == 3 and first in kept
+    assert speaker.made == 4
+    speaker.call("A2", 1)
+    assert speaker.made == 5  # it was pruned, so it was made again
 
 
 def test_built_in_chime(tmp_path: Path) -> None:
