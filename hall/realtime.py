@@ -33,6 +33,9 @@ logger = logging.getLogger(__name__)
 def init_app(app: Flask) -> None:
     """Bind Socket.IO; with HALL_REDIS_URL every process shares events through Redis."""
     mode = app.config["ASYNC_MODE"] or _detect_mode()
+    # Flask-SocketIO keeps the Redis client manager of an earlier init_app in its options even
+    # when this app has no message queue; drop it so each app gets what its config says.
+    socketio.server_options.pop("client_manager", None)
     socketio.init_app(
         app,
         async_mode=mode,
