@@ -144,7 +144,7 @@ def _operation(op: Operation) -> dict[str, Any]:
             {"name": name, "in": "header", "required": False, "schema": {"type": "string"}}
             for name in op.headers
         ],
-        "security": [{"bearer": []}],
+        "security": [{"bearer": []}, {"consoleSession": []}],
         "responses": {},
     }
     if op.query is not None:
@@ -194,6 +194,13 @@ def openapi_document() -> dict[str, Any]:
         "paths": paths,
         "components": {
             "schemas": defs.get("$defs", {}),
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer"},
+                "consoleSession": {
+                    "type": "apiKey", "in": "header", "name": "X-CSRF-Token",
+                    "description": "The officer console in the browser: the login session cookie "
+                                   "from /counter/login plus this header with the session's token.",
+                },
+            },
         },
     }
