@@ -44,7 +44,7 @@
   function flash(el, seconds) {
     el.classList.remove("flash");
     void el.offsetWidth;
-    el.style.setProperty("--flash-s", seconds + "s");
+    el.style.setProperty("--flash-n", String(Math.max(1, Math.round(seconds / 0.7))));
     el.classList.add("flash");
     clearTimeout(el._flashTimer);
     el._flashTimer = setTimeout(function () { el.classList.remove("flash"); }, seconds * 1000);
