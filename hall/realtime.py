@@ -16,7 +16,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hall import auth
-from hall import queue
 from hall import serialize
 from hall.clock import utcnow
 from hall.db import session_scope
@@ -221,10 +220,10 @@ def rating_requested(session: Session, centre: Centre, ticket: Ticket) -> None:
     _emit("rating.requested", payload, tablet_room(ticket.counter.id))
 
 
-def counter_changed(session: Session, centre: Centre, counter: Counter) -> None:
+def counter_changed(session: Session, centre: Centre, counter: Counter, current: Ticket | None
+                    ) -> None:
     """`counter.updated` to the centre after open, close, pause or resume: screens show the
     counter's state; the expected waits change with the open counters, so queue.changed too."""
-    current = queue.active_by_counter(session, centre.id).get(counter.id)
     payload = {"counter": serialize.counter_json(session, counter, centre, utcnow(), current)}
     _emit("counter.updated", payload, [centre_room(centre.id), counter_room(counter.id)])
     queue_changed(session, centre)

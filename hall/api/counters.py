@@ -31,7 +31,7 @@ def _counter_answer(session: Session, principal: Principal, number: int) -> Any:
     """Announce the counter's new state after the commit and answer with it."""
     counter = counters.find_counter(session, principal.centre.id, number)
     current = counters.current_ticket(session, counter)
-    realtime.counter_changed(session, principal.centre, counter)
+    realtime.counter_changed(session, principal.centre, counter, current)
     return jsonify(serialize.counter_json(session, counter, principal.centre, now(), current))
 
 
