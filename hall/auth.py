@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash
 from werkzeug.security import generate_password_hash
 
+from hall import cache
 from hall.errors import Forbidden
 from hall.models import ApiToken
 from hall.models import Centre
@@ -79,11 +80,32 @@ def issue_user_token(session: Session, user: User, now: datetime) -> str:
     return token
 
 
+_principals: cache.Remembered[tuple[str, Centre, User | None, Device | None]] = (
+    cache.Remembered()
+)
+
+
 def principal_for(session: Session, token: str) -> Principal | None:
-    """The live user or device behind a bearer token, or None."""
+    """The live user or device behind a bearer token, or None. Remembered for a moment
+    (hall.cache): a revocation in this process counts at once, from another within seconds."""
     if not token or len(token) > 200:
         return None
     digest = hash_token(token)
+    hit = _principals.get(digest)
+    if hit is not None:
+        role, centre, user, device = hit
+        return Principal(role, cache.attach(session, centre), user=cache.attach(session, user),
+                         device=cache.attach(session, device))
+    generation = cache.generation()
+    principal = _lookup(session, token, digest)
+    if principal is not None:
+        _principals.put(digest, (principal.role, cache.snapshot(principal.centre),
+                                 cache.snapshot(principal.user), cache.snapshot(principal.device)),
+                        generation)
+    return principal
+
+
+def _lookup(session: Session, token: str, digest: str) -> Principal | None:
     if token.startswith(USER_TOKEN):
         found = session.execute(
             select(User, Centre).join(ApiToken, ApiToken.user_id == User.id)

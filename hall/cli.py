@@ -41,7 +41,7 @@ def init_command() -> None:
     """Create or upgrade the schema (idempotent) and the default centre."""
     app = _app()
     schema.upgrade(app.extensions["hall.engine"])
-    with session_scope(app) as session:
+    with session_scope(app, writing=True) as session:
         centre = schema.ensure_default_centre(session, app.config["TIMEZONE"])
         session.commit()
         click.echo(f"schema at {schema.current_revision(app.extensions['hall.engine'])}; "
@@ -64,7 +64,7 @@ def user_add(name: str, role: str, password_stdin: bool, full_name: str,
     password = sys.stdin.readline().rstrip("\r\n")
     if len(password) < 8:
         raise click.ClickException("the password needs at least 8 characters")
-    with session_scope(_app()) as session:
+    with session_scope(_app(), writing=True) as session:
         try:
             admin.add_user(session, _centre(session, centre_code), name, role, password,
                            utcnow(), full_name)
@@ -83,7 +83,7 @@ def token_create(name: str) -> None:
     """Print a new API token for the user: the token alone, one line."""
     from hall.models import User
 
-    with session_scope(_app()) as session:
+    with session_scope(_app(), writing=True) as session:
         user = session.scalar(select(User).where(User.username == name))
         if user is None:
             raise click.ClickException(f"no user {name}")
@@ -111,7 +111,7 @@ def demo_command() -> None:
 
     app = _app()
     schema.upgrade(app.extensions["hall.engine"])
-    with session_scope(app) as session:
+    with session_scope(app, writing=True) as session:
         lines = load_demo(session, app.instance_path, utcnow())
         session.commit()
     click.echo("\n".join(lines))

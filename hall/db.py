@@ -1,10 +1,42 @@
-"""Engine and per-request session; SQLite gets WAL, a busy timeout and BEGIN IMMEDIATE."""
+"""Engine and sessions, and the rule that keeps one OS thread serving every greenlet.
+
+Under gevent one OS thread runs every request, socket and background task. SQLite's own
+busy handler sleeps in C, where the hub cannot switch: if a writer waits in it while the
+greenlet holding the write lock is parked (reading a request body, an emit, a subprocess),
+the holder never runs again and the whole process stops until the busy timeout. So:
+
+* SQLite connections have a busy timeout of 0: SQLite never waits, it answers "busy".
+* A transaction is a *read* unless its session was marked with `write(session)` first.
+  Reads begin with a plain `BEGIN`; in WAL mode they never wait for a writer.
+* A write transaction first takes this process's write gate for that database (a lock that
+  waits cooperatively: gevent's when the process is patched, a thread lock otherwise), then
+  `BEGIN IMMEDIATE`. If another *process* holds SQLite's write lock, it retries with short
+  sleeps that yield, until `SQLITE_BUSY_TIMEOUT_S`, then answers 503 `busy`.
+* The gate is released by the COMMIT or ROLLBACK, and at the latest when the connection
+  goes back to the pool. Callers read bodies, emit, print and run subprocesses only outside a
+  write transaction (views mark the session after the body is parsed; announcements go out
+  after the commit), so nobody holds the gate across anything that yields.
+* With `STRICT_TRANSACTIONS` (tests): a write statement in a read transaction raises, and a
+  greenlet that switches away while holding the gate is logged as an error.
+
+PostgreSQL needs none of this: psycopg 3 waits cooperatively and rows lock one by one; the
+same `write(session)` marks are harmless there. Long read-only queries (reports) run in a
+real thread with their own connection: `off_hub(app, fn)`.
+"""
 
 from __future__ import annotations
 
+import logging
+import re
+import sqlite3
+import threading
+import time
+import weakref
+from collections.abc import Callable
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
+from typing import TypeVar
 
 from flask import Flask
 from flask import current_app
@@ -15,10 +47,71 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import sessionmaker
+from sqlalchemy.pool import NullPool
+
+from hall.errors import HallError
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+WRITE_OPTION = "hall_write"
+_WRITES = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE|CREATE|DROP|ALTER)\b", re.IGNORECASE)
 
 
-def make_engine(url: str, busy_timeout_s: float = 15, pool_size: int = 10) -> Engine:
-    """Create an engine; psycopg 3 for PostgreSQL URLs, tuned pysqlite for SQLite."""
+class Busy(HallError):
+    status, code, message = 503, "busy", "Hệ thống đang bận, xin thử lại sau giây lát"
+
+
+class WriteGate:
+    """One writer at a time per SQLite database in this process, waited for cooperatively."""
+
+    def __init__(self, timeout_s: float, strict: bool) -> None:
+        self.lock = threading.Lock()  # gevent's lock once the process is patched
+        self.timeout_s = timeout_s
+        self.strict = strict
+        self.owner: Any = None
+        self.switches = 0  # greenlet switches seen while held (strict mode); must stay 0
+
+    def acquire(self) -> None:
+        current = _current()
+        if self.owner is not None and self.owner is current:
+            raise RuntimeError("a second write transaction in the greenlet that holds the gate")
+        if not self.lock.acquire(timeout=self.timeout_s):
+            raise Busy()
+        self.owner = current
+
+    def release(self) -> None:
+        self.owner = None
+        self.lock.release()
+
+    def begin_immediate(self, dbapi_connection: Any) -> None:
+        """BEGIN IMMEDIATE; another process holding the lock is waited for with sleeps that
+        yield (never SQLite's busy handler)."""
+        deadline, delay = time.monotonic() + self.timeout_s, 0.001
+        while True:
+            try:
+                dbapi_connection.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
+                if time.monotonic() > deadline:
+                    raise Busy() from None
+            time.sleep(delay)
+            delay = min(delay * 2, 0.05)
+
+
+def _current() -> Any:
+    try:
+        import greenlet
+
+        return greenlet.getcurrent()
+    except ImportError:  # pragma: no cover - gevent (and greenlet) are dependencies
+        return threading.current_thread()
+
+
+def make_engine(url: str, busy_timeout_s: float = 15, pool_size: int = 10,
+                strict: bool = False) -> Engine:
+    """Create an engine; psycopg 3 for PostgreSQL URLs, the write gate for SQLite."""
     parsed = make_url(url)
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
@@ -27,34 +120,124 @@ def make_engine(url: str, busy_timeout_s: float = 15, pool_size: int = 10) -> En
         # connection together; a larger pool keeps them from queueing.
         return create_engine(parsed, pool_pre_ping=True, pool_size=pool_size,
                              max_overflow=pool_size * 2)
-    engine = create_engine(
-        parsed, connect_args={"timeout": busy_timeout_s, "check_same_thread": False}
-    )
+    engine = create_engine(parsed, pool_size=pool_size, max_overflow=pool_size * 2,
+                           connect_args={"timeout": 0, "check_same_thread": False})
+    gate = WriteGate(busy_timeout_s, strict)
+    _GATES[engine] = gate
+    _install_sqlite_events(engine, gate)
+    if strict:
+        _watch_switches()
+    return engine
 
+
+_GATES: weakref.WeakKeyDictionary[Engine, WriteGate] = weakref.WeakKeyDictionary()
+
+
+def gate_of(engine: Engine) -> WriteGate | None:
+    """The write gate of a SQLite engine (None for PostgreSQL)."""
+    return _GATES.get(engine)
+
+
+def writer(engine: Engine) -> Engine:
+    """The same engine, whose transactions are write transactions (Core use: migrations)."""
+    return engine.execution_options(**{WRITE_OPTION: True})
+
+
+def _install_sqlite_events(engine: Engine, gate: WriteGate) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        # Take transaction control from pysqlite so we can BEGIN IMMEDIATE.
+        # Take transaction control from pysqlite; SQLite itself never waits (busy timeout 0).
         dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_s * 1000)}")
-        cursor.close()
+        for pragma in ("busy_timeout=0", "journal_mode=WAL", "synchronous=NORMAL",
+                       "foreign_keys=ON"):
+            _pragma(dbapi_connection, pragma, gate.timeout_s)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        # Writers queue on the lock up front, instead of failing on upgrade.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        if not connection.get_execution_options().get(WRITE_OPTION, False):
+            connection.exec_driver_sql("BEGIN")
+            return
+        gate.acquire()
+        try:
+            gate.begin_immediate(connection.connection.driver_connection)
+        except BaseException:
+            gate.release()
+            raise
+        connection.info["hall.gate"] = True
 
-    return engine
+    def _end(connection: Any) -> None:
+        if connection.info.pop("hall.gate", False):
+            gate.release()
+
+    event.listen(engine, "commit", _end)
+    event.listen(engine, "rollback", _end)
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        if record is not None and record.info.pop("hall.gate", False):  # a lost transaction
+            gate.release()
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _on_execute(connection: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if connection.info.get("hall.gate") or not _WRITES.match(statement):
+            return
+        if not connection.in_transaction():
+            return
+        if gate.strict:
+            raise RuntimeError(f"write statement in a read transaction: {statement[:80]}")
+        # Not marked as a write: take the gate now (the upgrade fails only if another
+        # process writes at this moment, with a clear error rather than a frozen hub).
+        logger.warning("write in a read transaction (mark the session): %s", statement[:80])
+        gate.acquire()
+        connection.info["hall.gate"] = True
+
+
+def _pragma(dbapi_connection: Any, pragma: str, timeout_s: float) -> None:
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            dbapi_connection.execute(f"PRAGMA {pragma}").close()
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
+
+
+_watching = False
+
+
+def _watch_switches() -> None:
+    """Strict mode: log any greenlet switch away from a gate's holder (installed once)."""
+    global _watching
+    if _watching:
+        return
+    try:
+        import greenlet
+    except ImportError:  # pragma: no cover - gevent (and greenlet) are dependencies
+        return
+    _watching = True
+    previous = greenlet.gettrace()
+
+    def trace(kind: str, args: Any) -> None:
+        if kind in ("switch", "throw"):
+            for gate in list(_GATES.values()):
+                if gate.strict and gate.owner is not None and args[0] is gate.owner:
+                    gate.switches += 1
+                    logger.error("write transaction held across a greenlet switch")
+        if previous is not None:
+            previous(kind, args)
+
+    greenlet.settrace(trace)
 
 
 def init_app(app: Flask) -> None:
     """Attach the engine and session factory to the app."""
     engine = make_engine(app.config["DATABASE_URL"], app.config["SQLITE_BUSY_TIMEOUT_S"],
-                         app.config["DATABASE_POOL_SIZE"])
+                         app.config["DATABASE_POOL_SIZE"],
+                         strict=bool(app.config.get("STRICT_TRANSACTIONS")))
     app.extensions["hall.engine"] = engine
+    app.extensions["hall.write_engine"] = writer(engine)
     app.extensions["hall.sessions"] = sessionmaker(engine, expire_on_commit=False)
     app.teardown_appcontext(_close_session)
 
@@ -67,14 +250,64 @@ def get_session() -> Session:
     return session
 
 
+def write(session: Session, app: Flask | None = None) -> Session:
+    """Make the session's next transaction a write transaction. A read transaction still
+    open is ended first (nothing was written in it): call this after the request body is
+    read, right before the work that changes rows."""
+    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
+    writer = app.extensions["hall.write_engine"]
+    if session.bind is writer:
+        return session
+    if session.in_transaction():
+        session.commit()
+    session.bind = writer
+    return session
+
+
+def end(session: Session) -> None:
+    """End the session's transaction (a read, or a write already committed) before anything
+    that yields: an emit, a subprocess, printing, network I/O."""
+    if session.in_transaction():
+        session.commit()
+
+
 @contextmanager
-def session_scope(app: Flask) -> Iterator[Session]:
-    """A session outside a request (CLI, socket handlers); rolled back unless committed."""
+def session_scope(app: Flask, writing: bool = False) -> Iterator[Session]:
+    """A session outside a request (CLI, socket handlers, background tasks); rolled back
+    unless committed. `writing=True` makes its transactions write transactions."""
     session: Session = app.extensions["hall.sessions"]()
+    if writing:
+        session.bind = app.extensions["hall.write_engine"]
     try:
         yield session
     finally:
         session.close()
+
+
+def off_hub(app: Flask, work: Callable[[Session], T]) -> T:
+    """Run a long read-only `work(session)` in a real OS thread with its own connection, so
+    the hub keeps serving every socket meanwhile (gevent); in threading mode, in place."""
+    from gevent import monkey
+
+    if not monkey.is_module_patched("threading"):
+        with session_scope(app) as session:
+            return work(session)
+    engine = app.extensions.get("hall.report_engine")
+    if engine is None:
+        url = app.extensions["hall.engine"].url
+        engine = create_engine(url, poolclass=NullPool,
+                               connect_args={"check_same_thread": False}
+                               if url.get_backend_name() == "sqlite" else {})
+        app.extensions["hall.report_engine"] = engine
+
+    def run() -> T:
+        with Session(engine) as session:
+            return work(session)
+
+    import gevent
+
+    result: T = gevent.get_hub().threadpool.apply(run)
+    return result
 
 
 def _close_session(_exc: BaseException | None) -> None:

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
+from typing import cast
 
+from sqlalchemy import Table
+from sqlalchemy import bindparam
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
@@ -12,17 +16,28 @@ from hall.errors import FieldFull
 from hall.models import Field
 from hall.models import TicketSequence
 
+_SEQUENCES = cast(Table, TicketSequence.__table__)
+_UPSERTS: dict[str, Any] = {}
+
+
+def _upsert(dialect: str) -> Any:
+    """INSERT … ON CONFLICT DO UPDATE … RETURNING, built once per dialect."""
+    if dialect not in _UPSERTS:
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        upsert = insert(_SEQUENCES).values(field_id=bindparam("field"),
+                                           service_day=bindparam("day"), last_value=1)
+        _UPSERTS[dialect] = upsert.on_conflict_do_update(
+            index_elements=["field_id", "service_day"],
+            set_={"last_value": _SEQUENCES.c.last_value + 1},
+        ).returning(_SEQUENCES.c.last_value)
+    return _UPSERTS[dialect]
+
 
 def allocate(session: Session, field: Field, day: date) -> int:
     """Take the next sequence value for the field and day in one statement."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    upsert = insert(TicketSequence).values(field_id=field.id, service_day=day, last_value=1)
-    statement = upsert.on_conflict_do_update(
-        index_elements=["field_id", "service_day"],
-        set_={"last_value": TicketSequence.last_value + 1},
-    ).returning(TicketSequence.last_value)
-    value: int = session.execute(statement).scalar_one()
+    connection = session.connection()
+    statement = _upsert(connection.dialect.name)
+    value: int = connection.execute(statement, {"field": field.id, "day": day}).scalar_one()
     return value
 
 

@@ -16,7 +16,9 @@ from sqlalchemy import select
 
 from hall import printing
 from hall.clock import utcnow
+from hall.db import end
 from hall.db import session_scope
+from hall.db import write
 from hall.models import Device
 from hall.models import PrintJob
 from hall.realtime import socketio
@@ -40,19 +42,25 @@ def dispatch(app: Flask, job_id: int) -> None:
 
 
 def attempt(app: Flask, job_id: int) -> str:
-    """One try at a job; returns its status afterwards."""
+    """One try at a job; returns its status afterwards. The ticket is read and drawn in a
+    read transaction; the printer is driven with none open; the outcome is a short write."""
     with session_scope(app) as session:
         job = session.get(PrintJob, job_id)
         if job is None or job.status in ("printed", "abandoned"):
             return job.status if job else "missing"
         device = session.get_one(Device, job.device_id)
         if device.printer == "agent":
-            _offer_to_agent(session, job, device)
+            payload = _agent_job(session, job)
+            end(session)
+            _offer_to_agent(payload, device.id)
             return job.status
         width = app.config.get("TICKET_WIDTH", 576)
         image = render(printing.describe(session, job, width, utcnow()))
-        session.commit()  # end the read transaction before slow printer I/O
+        end(session)
         error, state = _print(image, device.printer, app.config.get("PRINT_TIMEOUT_S", 8))
+        write(session, app)
+        job = session.get_one(PrintJob, job_id)
+        device = session.get_one(Device, job.device_id)
         printing.finish_job(session, job, utcnow(), error, state)
         session.commit()
         _report(job, device)
@@ -87,20 +95,25 @@ def _agent_job(session: Any, job: PrintJob) -> dict[str, Any]:
     return {"job": job.id, "ticket": asdict(printing.describe(session, job, 576, utcnow()))}
 
 
-def _offer_to_agent(session: Any, job: PrintJob, device: Device) -> None:
+def _offer_to_agent(payload: dict[str, Any], device_id: int) -> None:
     """Agents print on the kiosk PC: send them the job; they acknowledge with print.ack."""
-    socketio.emit("print.job", _agent_job(session, job), to=agent_room(device.id))
+    socketio.emit("print.job", payload, to=agent_room(device_id))
 
 
-def agent_connected(session: Any, device: Device) -> None:
-    """Called in the connect handler of a kiosk's print agent: join, then resend every
-    unprinted job (the agent skips those it already printed)."""
-    _agents[request.sid] = device.id  # type: ignore[attr-defined]
-    join_room(agent_room(device.id))
-    for job in session.scalars(select(PrintJob).where(
+def agent_jobs(session: Any, device: Device) -> list[dict[str, Any]]:
+    """The `print.job` payloads of every unprinted job of a kiosk, oldest first."""
+    return [_agent_job(session, job) for job in session.scalars(select(PrintJob).where(
             PrintJob.device_id == device.id, PrintJob.status.in_(("pending", "failed")))
-            .order_by(PrintJob.id)):  # fmt: skip
-        emit("print.job", _agent_job(session, job))
+            .order_by(PrintJob.id))]  # fmt: skip
+
+
+def agent_joined(device_id: int, jobs: list[dict[str, Any]]) -> None:
+    """In the connect handler of a kiosk's print agent, with no transaction open: join, then
+    resend every unprinted job (the agent skips those it already printed)."""
+    _agents[request.sid] = device_id  # type: ignore[attr-defined]
+    join_room(agent_room(device_id))
+    for payload in jobs:
+        emit("print.job", payload)
 
 
 _agents: dict[str, int] = {}  # Socket.IO sid -> kiosk device id, for acknowledgements
@@ -113,7 +126,7 @@ def on_print_ack(data: Any) -> None:
     if device_id is None or not isinstance(data, dict) or not isinstance(data.get("job"), int):
         return
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    with session_scope(app) as session:
+    with session_scope(app, writing=True) as session:
         job = session.get(PrintJob, data["job"])
         if job is None or job.device_id != device_id or job.status == "printed":
             return
@@ -121,7 +134,9 @@ def on_print_ack(data: Any) -> None:
         state = str(data.get("printer_state") or ("online" if error is None else "offline"))[:16]
         printing.finish_job(session, job, utcnow(), error, state)
         session.commit()
-        _report(job, session.get_one(Device, device_id))
+        device = session.get_one(Device, device_id)
+        end(session)
+        _report(job, device)
 
 
 @socketio.on("disconnect")  # type: ignore[untyped-decorator]

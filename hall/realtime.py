@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from hall import auth
 from hall import serialize
 from hall.clock import utcnow
+from hall.db import end
 from hall.db import session_scope
 from hall.models import Centre
 from hall.models import Counter
@@ -89,47 +90,59 @@ def rooms_for(session: Session, principal: auth.Principal) -> list[str]:
 
 @socketio.on("connect")  # type: ignore[untyped-decorator]
 def on_connect(auth_payload: Any = None) -> None:
-    """Refuse without a valid token; else join rooms and send the `state` snapshot."""
+    """Refuse without a valid token; else join rooms and send the `state` snapshot (built
+    first, then sent with no transaction open)."""
     token = auth_payload.get("token") if isinstance(auth_payload, dict) else None
     if isinstance(auth_payload, dict) and "csrf" in auth_payload and not token:
         _console_connected(auth_payload["csrf"])
         return
-    if not isinstance(token, str) or not token:
+    if not isinstance(token, str) or not token or "\x00" in token:
         raise ConnectionRefusedError("unauthorized")
-    with session_scope(current_app._get_current_object()) as session:  # type: ignore[attr-defined]
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    with session_scope(app) as session:
         principal = auth.principal_for(session, token)
-        agent = principal is not None and principal.device is not None and bool(
-            auth_payload.get("agent")) and principal.device.kind == "kiosk"  # fmt: skip
-        if agent:
+        if principal is not None and principal.device is not None and bool(
+                auth_payload.get("agent")) and principal.device.kind == "kiosk":  # fmt: skip
             from hall import print_queue
 
-            assert principal is not None and principal.device is not None
-            print_queue.agent_connected(session, principal.device)
-            return
-        if principal is not None:
-            rooms, centre = rooms_for(session, principal), principal.centre
+            jobs = print_queue.agent_jobs(session, principal.device)
+            device_id = principal.device.id
         else:
-            ticket = by_tracking_token(session, token) if len(token) <= 64 else None
-            if ticket is None:
-                raise ConnectionRefusedError("unauthorized")
-            rooms, centre = [ticket_room(ticket)], session.get_one(Centre, ticket.centre_id)
-        for room in rooms:
-            join_room(room)
-        emit("state", serialize.queue_json(session, centre, utcnow()))
+            jobs = None
+            if principal is not None:
+                rooms, centre = rooms_for(session, principal), principal.centre
+            else:
+                ticket = by_tracking_token(session, token) if len(token) <= 64 else None
+                if ticket is None:
+                    raise ConnectionRefusedError("unauthorized")
+                rooms, centre = [ticket_room(ticket)], session.get_one(Centre, ticket.centre_id)
+            state = serialize.queue_json(session, centre, utcnow())
+    if jobs is not None:
+        from hall import print_queue
+
+        print_queue.agent_joined(device_id, jobs)
+        return
+    for room in rooms:
+        join_room(room)
+    emit("state", state)
 
 
 def _console_connected(csrf: Any) -> None:
     """An officer's console, by its login session (Flask-SocketIO hands us the cookie session)."""
     from hall import sessions
+    from hall.db import end
     from hall.db import get_session
 
     principal = sessions.principal(csrf)
     if principal is None:
         raise ConnectionRefusedError("unauthorized")
     session = get_session()
-    for room in rooms_for(session, principal):
+    rooms = rooms_for(session, principal)
+    state = serialize.queue_json(session, principal.centre, utcnow())
+    end(session)
+    for room in rooms:
         join_room(room)
-    emit("state", serialize.queue_json(session, principal.centre, utcnow()))
+    emit("state", state)
 
 
 def _ticket_rooms(centre: Centre, ticket: Ticket) -> list[str]:
@@ -150,7 +163,9 @@ def _emit(event: str, payload: dict[str, Any], to: str | list[str]) -> None:
 
 def announce_queue(session: Session, centre_id: int) -> None:
     """Emit `queue.changed` with the counts as they are now."""
-    _emit("queue.changed", serialize.waiting_json(session, centre_id), centre_room(centre_id))
+    payload = serialize.waiting_json(session, centre_id)
+    end(session)
+    _emit("queue.changed", payload, centre_room(centre_id))
 
 
 class _Coalescer:
@@ -194,7 +209,9 @@ def queue_changed(session: Session, centre: Centre) -> None:
 def ticket_called(session: Session, centre: Centre, ticket: Ticket, recall: bool) -> None:
     now = utcnow()
     payload = serialize.call_json(session, ticket, centre, now, recall, now if recall else None)
-    _emit("ticket.called", payload, _ticket_rooms(centre, ticket))
+    rooms = _ticket_rooms(centre, ticket)
+    end(session)
+    _emit("ticket.called", payload, rooms)
     if not recall:
         queue_changed(session, centre)
 
@@ -202,9 +219,11 @@ def ticket_called(session: Session, centre: Centre, ticket: Ticket, recall: bool
 def ticket_updated(session: Session, centre: Centre, *tickets: Ticket,
                    waiting_changed: bool = False) -> None:
     now = utcnow()
-    for ticket in tickets:
-        payload = {"ticket": serialize.ticket_json(session, ticket, centre, now)}
-        _emit("ticket.updated", payload, _ticket_rooms(centre, ticket))
+    sends = [({"ticket": serialize.ticket_json(session, ticket, centre, now)},
+              _ticket_rooms(centre, ticket)) for ticket in tickets]
+    end(session)
+    for payload, rooms in sends:
+        _emit("ticket.updated", payload, rooms)
     if waiting_changed:
         queue_changed(session, centre)
 
@@ -217,7 +236,9 @@ def rating_requested(session: Session, centre: Centre, ticket: Ticket) -> None:
         "counter": serialize.counter_brief(ticket.counter),
         "officer": serialize.officer_json(officer),
     }
-    _emit("rating.requested", payload, tablet_room(ticket.counter.id))
+    room = tablet_room(ticket.counter.id)
+    end(session)
+    _emit("rating.requested", payload, room)
 
 
 def counter_changed(session: Session, centre: Centre, counter: Counter, current: Ticket | None
@@ -225,5 +246,7 @@ def counter_changed(session: Session, centre: Centre, counter: Counter, current:
     """`counter.updated` to the centre after open, close, pause or resume: screens show the
     counter's state; the expected waits change with the open counters, so queue.changed too."""
     payload = {"counter": serialize.counter_json(session, counter, centre, utcnow(), current)}
-    _emit("counter.updated", payload, [centre_room(centre.id), counter_room(counter.id)])
+    rooms = [centre_room(centre.id), counter_room(counter.id)]
+    end(session)
+    _emit("counter.updated", payload, rooms)
     queue_changed(session, centre)

@@ -6,12 +6,19 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from typing import cast
 
+from sqlalchemy import Table
+from sqlalchemy import bindparam
+from sqlalchemy import insert
+from sqlalchemy import inspect
 from sqlalchemy import select
 from sqlalchemy import update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
+from hall import cache
 from hall import hours
 from hall import numbering
 from hall.clock import service_day
@@ -37,20 +44,43 @@ class Actor:
     device_id: int | None = None
 
 
+# The issue path runs on every kiosk tap: its statements are built once, executed as Core on
+# the session's connection (no unit of work), and the rows it writes are attached to the
+# session as if loaded, so the answer is built without another query.
+_TICKETS, _EVENTS = cast(Table, Ticket.__table__), cast(Table, TicketEvent.__table__)
+_INSERT_TICKET = insert(_TICKETS).returning(_TICKETS.c.id)
+_INSERT_EVENT = insert(_EVENTS)
+_TICKET_KEYS = [column.key for column in inspect(Ticket).column_attrs if column.key != "id"]
+_FIELD_BY_CODE = select(Field).where(Field.centre_id == bindparam("centre"),
+                                     Field.code == bindparam("code"))
+_IDEMPOTENT = select(IdempotencyKey.ticket_id).where(
+    IdempotencyKey.credential == bindparam("credential"), IdempotencyKey.key == bindparam("key"),
+    IdempotencyKey.service_day == bindparam("day"),
+)  # fmt: skip
+_INSERT_KEY = insert(cast(Table, IdempotencyKey.__table__))
+_fields: cache.Remembered[Field] = cache.Remembered()
+
+
 def log(session: Session, ticket: Ticket, kind: str, now: datetime, actor: Actor,
         **data: Any) -> None:
     """Append one event to the ticket's log."""
-    session.add(TicketEvent(
-        ticket_id=ticket.id, centre_id=ticket.centre_id, kind=kind, at=now,
-        status=ticket.status, counter_id=ticket.counter_id,
-        user_id=actor.user_id, device_id=actor.device_id, data=data,
-    ))  # fmt: skip
+    session.connection().execute(_INSERT_EVENT, {
+        "ticket_id": ticket.id, "centre_id": ticket.centre_id, "kind": kind, "at": now,
+        "status": ticket.status, "counter_id": ticket.counter_id, "user_id": actor.user_id,
+        "device_id": actor.device_id, "data": data,
+    })  # fmt: skip
 
 
 def find_field(session: Session, centre_id: int, code: str) -> Field:
-    field = session.scalar(select(Field).where(Field.centre_id == centre_id, Field.code == code))
+    """The centre's field with this code (remembered between requests, see hall.cache)."""
+    remembered = _fields.get((centre_id, code))
+    if remembered is not None:
+        return cache.attach(session, remembered)
+    generation = cache.generation()
+    field = session.scalar(_FIELD_BY_CODE, {"centre": centre_id, "code": code})
     if field is None:
         raise UnknownField()
+    _fields.put((centre_id, code), cache.snapshot(field), generation)
     return field
 
 
@@ -81,34 +111,43 @@ def issue(session: Session, centre: Centre, field_code: str, *, now: datetime, a
         raise Invalid("Nhóm ưu tiên không hợp lệ", "unknown_priority_category")
     day = service_day(now, centre.timezone)
     sequence = numbering.allocate(session, field, day)
-    ticket = Ticket(
-        centre_id=centre.id, field=field, origin_field_id=field.id, service_day=day,
+    values: dict[str, Any] = dict.fromkeys(_TICKET_KEYS)
+    values.update(
+        centre_id=centre.id, field_id=field.id, origin_field_id=field.id, service_day=day,
         sequence=sequence, number=numbering.format_number(field, sequence),
         priority=priority or category is not None, priority_category=category, source=source,
         status="waiting", issued_at=now, queued_at=now, device_id=actor.device_id,
         tracking_token=secrets.token_urlsafe(18),
     )  # fmt: skip
-    session.add(ticket)
-    session.flush()
+    ticket = _attach_new(session, values, session.connection().execute(
+        _INSERT_TICKET, values).scalar_one())
+    set_committed_value(ticket, "field", field)
     log(session, ticket, "issued", now, actor, number=ticket.number, field=field.code)
     return ticket
 
 
+def _attach_new(session: Session, values: dict[str, Any], row_id: int) -> Ticket:
+    """The ticket just inserted with `values`, as a persistent object of the session."""
+    instance = Ticket(id=row_id, **values)
+    make_transient_to_detached(instance)
+    session.add(instance)
+    return instance
+
+
 def remember_key(session: Session, credential: str, key: str, ticket: Ticket) -> None:
     """Record an Idempotency-Key so the same key answers with this ticket."""
-    session.add(IdempotencyKey(
-        credential=credential, key=key, service_day=ticket.service_day, ticket_id=ticket.id,
-    ))  # fmt: skip
+    session.connection().execute(_INSERT_KEY, {
+        "credential": credential, "key": key, "service_day": ticket.service_day,
+        "ticket_id": ticket.id,
+    })  # fmt: skip
 
 
 def recall_key(session: Session, credential: str, key: str, centre: Centre,
                now: datetime) -> Ticket | None:
     """The ticket an Idempotency-Key already produced today, if any."""
     day = service_day(now, centre.timezone)
-    ticket_id = session.scalar(select(IdempotencyKey.ticket_id).where(
-        IdempotencyKey.credential == credential, IdempotencyKey.key == key,
-        IdempotencyKey.service_day == day,
-    ))  # fmt: skip
+    ticket_id = session.connection().execute(
+        _IDEMPOTENT, {"credential": credential, "key": key, "day": day}).scalar()
     return session.get(Ticket, ticket_id) if ticket_id is not None else None
 
 

@@ -88,7 +88,7 @@ def make_app(database_url: str, clock: Clock | None = None, **extra: Any) -> Fla
                               "VOICE_CACHE": TEST_VOICE_CACHE, **extra}
     app = create_app(config)
     schema.upgrade(app.extensions["hall.engine"])
-    with session_scope(app) as session:
+    with session_scope(app, writing=True) as session:
         schema.ensure_default_centre(session, "Asia/Ho_Chi_Minh")
         session.commit()
     return app

@@ -34,7 +34,7 @@ class World:
 def build_world(app: Flask, now: datetime, centre_code: str | None = None) -> World:
     """Create the world in the first centre (or a new centre with `centre_code`)."""
     world = World()
-    with session_scope(app) as session:
+    with session_scope(app, writing=True) as session:
         centre = session.scalars(select(Centre).order_by(Centre.id)).first()
         if centre_code is not None:
             centre = Centre(code=centre_code, name=f"Trung tâm {centre_code}")

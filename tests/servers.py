@@ -34,7 +34,9 @@ class Server:
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {**os.environ, "HALL_DATABASE_URL": database_url,
                     "HALL_SOCKETIO_CHANNEL": channel, "PYTHONPATH": str(ROOT),
-                    "HALL_SECRET_KEY": "test-secret", "HALL_VOICE_CACHE": TEST_VOICE_CACHE}
+                    "HALL_SECRET_KEY": "test-secret", "HALL_VOICE_CACHE": TEST_VOICE_CACHE,
+                    # an unmarked write raises, a held write gate across a switch is logged
+                    "HALL_STRICT_TRANSACTIONS": "1"}
         self.env.pop("HALL_REDIS_URL", None)
         self.env.update(env or {})
         if redis_url:

@@ -90,6 +90,8 @@ class Ticket(Base):
             unique=True, sqlite_where=_ACTIVE_SQL, postgresql_where=_ACTIVE_SQL,
         ),
         Index("ix_tickets_queue", "centre_id", "status", "field_id"),
+        # a place in line is two range counts over this index alone
+        Index("ix_tickets_line", "field_id", "status", "target_counter_id", "priority", "queued_at"),
         Index("ix_tickets_day", "centre_id", "service_day"),
     )  # fmt: skip
 

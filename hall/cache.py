@@ -1,0 +1,106 @@
+"""Rows that almost never change (centres, tokens, users, devices, fields, counters),
+remembered between requests so the hot paths (every request's token, every kiosk tap's
+field) cost no query.
+
+A remembered row is a detached snapshot of its column values; each request attaches a copy
+to its own session with `session.merge(load=False)`, which runs no SQL. A commit in this
+process that adds, changes or deletes a watched row forgets everything at once; changes made
+by another process (the CLI, a second server) are seen within TTL_S seconds.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Hashable
+from typing import Any
+from typing import Generic
+from typing import TypeVar
+
+from sqlalchemy import event
+from sqlalchemy import inspect
+from sqlalchemy.orm import Session
+from sqlalchemy.orm import make_transient_to_detached
+
+from hall.models import ApiToken
+from hall.models import Centre
+from hall.models import Counter
+from hall.models import CounterField
+from hall.models import Device
+from hall.models import Field
+from hall.models import User
+
+TTL_S = 2.0
+MAX_ENTRIES = 10_000  # rows are few; this only bounds a flood of unknown keys
+WATCHED = (Centre, User, Device, ApiToken, Field, Counter, CounterField)
+V = TypeVar("V")
+M = TypeVar("M")
+_generation = 0
+_stores: list[Remembered[Any]] = []
+
+
+class Remembered(Generic[V]):
+    """A dictionary whose entries live TTL_S seconds and die with any watched commit."""
+
+    def __init__(self) -> None:
+        self.entries: dict[Hashable, tuple[float, int, V]] = {}
+        _stores.append(self)
+
+    def get(self, key: Hashable) -> V | None:
+        hit = self.entries.get(key)
+        if hit is None or hit[0] < time.monotonic() or hit[1] != _generation:
+            return None
+        return hit[2]
+
+    def put(self, key: Hashable, value: V, generation: int) -> None:
+        """Remember `value`, read while `generation()` was `generation` (a change committed
+        while it was being read makes it stale at once)."""
+        if len(self.entries) >= MAX_ENTRIES:
+            self.entries.clear()
+        self.entries[key] = (time.monotonic() + TTL_S, generation, value)
+
+
+def generation() -> int:
+    """Take this before reading what will be remembered."""
+    return _generation
+
+
+def forget() -> None:
+    """Forget every remembered row (something watched changed)."""
+    global _generation
+    _generation += 1
+    for store in _stores:
+        store.entries.clear()
+
+
+def snapshot(instance: M) -> M:
+    """A detached copy holding the row's column values, safe to share between sessions."""
+    if instance is None:
+        return instance
+    mapper = inspect(type(instance))
+    copy = mapper.class_manager.new_instance()
+    for column in mapper.column_attrs:
+        setattr(copy, column.key, getattr(instance, column.key))
+    make_transient_to_detached(copy)
+    return copy  # type: ignore[no-any-return]
+
+
+def attach(session: Session, remembered: M) -> M:
+    """The snapshot as a persistent object of this session, without a query."""
+    return session.merge(remembered, load=False) if remembered is not None else remembered
+
+
+@event.listens_for(Session, "after_flush")
+def _flushed(session: Session, _context: Any) -> None:
+    if any(isinstance(obj, WATCHED) for obj in (*session.new, *session.dirty, *session.deleted)):
+        session.info["hall.forget"] = True
+
+
+@event.listens_for(Session, "after_commit")
+def _committed(session: Session) -> None:
+    if session.info.pop("hall.forget", False):
+        forget()
+
+
+@event.listens_for(Session, "after_rollback")
+def _rolled_back(session: Session) -> None:
+    session.info.pop("hall.forget", None)
