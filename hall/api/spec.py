@@ -14,14 +14,27 @@ from flask import request
 from pydantic import BaseModel
 from pydantic import ValidationError
 from pydantic.json_schema import models_json_schema
+from werkzeug.routing import IntegerConverter
 
 from hall import auth
+from hall import db
+from hall import text
 from hall.api.schemas import ErrorOut
 from hall.db import get_session
 from hall.errors import Invalid
 from hall.errors import Unauthorized
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+class AsciiInteger(IntegerConverter):
+    """<int:…> in ASCII digits only: werkzeug's \\d+ also takes "١٢" and would reach ticket 12."""
+
+    regex = r"[0-9]+"
+
+
+# Before the blueprint's rules are added: they are bound to the converter when registered.
+bp.record_once(lambda state: state.app.url_map.converters.update(int=AsciiInteger))
 
 ERRORS = {
     400: "Invalid body or parameters", 401: "No or bad token",
@@ -95,14 +108,23 @@ def endpoint(rule: str, method: str, *, summary: str, roles: frozenset[str],
         OPERATIONS.append(Operation(rule, method, summary, roles, body, query, responses,
                                     headers or []))
 
+        writes = method != "GET"
+
         @functools.wraps(view)
         def wrapper(**kwargs: Any) -> Any:
+            if writes:  # the whole body arrives before any database work (a slow client
+                request.get_data(cache=True)  # holds no transaction while it sends)
             principal = authenticate()
             principal.require(roles)
+            for name, value in kwargs.items():  # text path parameters reach queries
+                if isinstance(value, str) and not text.is_clean(value):
+                    raise Invalid(f"Tham số '{name}' chứa ký tự điều khiển", "invalid_parameters")
             if body is not None:
                 kwargs["body"] = parse_body(body)
             if query is not None:
                 kwargs["query"] = parse_query(query)
+            if writes:
+                db.write(get_session())
             return view(principal, **kwargs)
 
         bp.add_url_rule(rule, endpoint=view.__name__, view_func=wrapper, methods=[method])
