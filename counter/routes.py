@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hmac
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -18,13 +17,14 @@ from flask_login import logout_user
 
 from counter import bp
 from hall import sessions
+from hall import text
 from hall.db import get_session
 from hall.models import Centre
 from hall.models import Field
 
 
 def _form_csrf_ok() -> bool:
-    return hmac.compare_digest(request.form.get("csrf", ""), sessions.csrf_token())
+    return text.same_secret(request.form.get("csrf", ""), sessions.csrf_token())
 
 
 @bp.route("/counter/login", methods=["GET", "POST"])

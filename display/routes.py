@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,9 @@ from flask import send_file
 from display import bp
 from hall import displays
 from hall import pairing
+from hall import text
 from hall import voice
+from hall.db import end
 from hall.db import get_session
 from hall.errors import HallError
 from hall.errors import Invalid
@@ -26,6 +29,7 @@ from hall.models import Device
 from hall.numbers_vi import TICKET
 
 DISPLAY_COOKIE, DOOR_COOKIE = "hall_display", "hall_door"
+ASCII_DIGITS = re.compile(r"[0-9]{1,8}")
 
 
 class VoiceUnavailable(HallError):
@@ -47,12 +51,14 @@ def display_page() -> Any:
     device, token = pairing.require(DISPLAY_COOKIE, "display", _unpaired("/display"))
     centre = get_session().get_one(Centre, device.centre_id)
     config = _config(device, token, centre)
-    for key, convert in (("counters", int), ("fields", str)):
-        if request.args.get(key):
-            try:
-                config["shown"][key] = [convert(part) for part in request.args[key].split(",") if part]
-            except ValueError:
-                raise Invalid(f"'{key}' là danh sách cách nhau bởi dấu phẩy", "invalid_parameters") from None
+    if request.args.get("counters"):
+        numbers = [text.ascii_int(part, 1, 9999) for part in request.args["counters"].split(",") if part]
+        if None in numbers:
+            raise Invalid("'counters' là danh sách số quầy (1–9999) cách nhau bởi dấu phẩy",
+                          "invalid_parameters")
+        config["shown"]["counters"] = numbers
+    if request.args.get("fields"):  # only compared with field codes in the page, never queried
+        config["shown"]["fields"] = [part for part in request.args["fields"].split(",") if part]
     return render_template("display/display.html", config=config, centre_name=centre.name)
 
 
@@ -63,10 +69,13 @@ def door_page() -> Any:
     session = get_session()
     centre = session.get_one(Centre, device.centre_id)
     counter = session.get(Counter, device.counter_id) if device.counter_id else None
-    if request.args.get("counter", "").isdigit():
+    if request.args.get("counter"):
         from hall.counters import find_counter
 
-        counter = find_counter(session, centre.id, int(request.args["counter"]))
+        chosen = text.ascii_int(request.args["counter"], 1, 9999)
+        if chosen is None:
+            raise Invalid("'counter' phải là số quầy từ 1 đến 9999", "invalid_parameters")
+        counter = find_counter(session, centre.id, chosen)
     if counter is None:
         raise Invalid("Màn hình cửa quầy cần ?counter=SỐ_QUẦY hoặc thiết bị gắn với một quầy",
                       "invalid_parameters")
@@ -84,13 +93,15 @@ def _display_device() -> Device:
 
 
 def _call_params() -> tuple[str, int]:
-    number, counter = request.args.get("number", ""), request.args.get("counter", "")
-    match = TICKET.match(number.strip().upper())
-    if match is None or len(match.group(1)) > 4 or len(match.group(2)) > 8:
+    number = request.args.get("number", "").strip().upper()
+    match = TICKET.match(number)
+    # ASCII digits only: TICKET's \d also takes "١٢", which no ticket is printed with.
+    if match is None or len(match.group(1)) > 4 or not ASCII_DIGITS.fullmatch(match.group(2)):
         raise Invalid("'number' phải là một số thứ tự như A023 hoặc 1023", "invalid_parameters")
-    if not counter.isdigit() or not 1 <= int(counter) <= 9999:
+    counter = text.ascii_int(request.args.get("counter"), 1, 9999)
+    if counter is None:
         raise Invalid("'counter' phải là số quầy từ 1 đến 9999", "invalid_parameters")
-    return number.strip().upper(), int(counter)
+    return number, counter
 
 
 def _voice() -> voice.Voice:
@@ -111,6 +122,7 @@ def call_audio() -> Any:
     device = _display_device()
     number, counter = _call_params()
     settings = displays.settings(get_session().get_one(Centre, device.centre_id))
+    end(get_session())  # espeak-ng may run next: no transaction is held across a subprocess
     try:
         path = _voice().call(number, counter, settings["call_languages"], settings["digit_by_digit"])
     except voice.VoiceUnavailable as exc:

@@ -13,6 +13,7 @@ from flask import request
 from hall import pairing
 from hall import printing
 from hall import serialize
+from hall import text
 from hall import tickets
 from hall.api.common import now
 from hall.db import get_session
@@ -23,7 +24,7 @@ from kiosk import bp
 def _tracked(token: str) -> tuple[dict[str, Any], Centre]:
     """The ticket a tracking token stands for, as the API shapes it; 404 otherwise."""
     session = get_session()
-    ticket = tickets.by_tracking_token(session, token) if len(token) <= 64 else None
+    ticket = tickets.by_tracking_token(session, token) if text.is_tracking_token(token) else None
     if ticket is None:
         abort(404)
     centre = session.get_one(Centre, ticket.centre_id)

@@ -2,20 +2,58 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated
+from typing import Any
 from typing import Literal
 
 from pydantic import BaseModel
 from pydantic import ConfigDict
 from pydantic import Field
+from pydantic import GetCoreSchemaHandler
+from pydantic import GetJsonSchemaHandler
 from pydantic import field_validator
 from pydantic import model_validator
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
+from pydantic_core import PydanticCustomError
+from pydantic_core import core_schema
 
+from hall import text
 from printer import transport
 
+
+@dataclass(frozen=True)
+class NoControl:
+    """Annotated marker, after the string's Field: no control character (PostgreSQL refuses NUL
+    outright); a multi-line text keeps tab and line breaks."""
+
+    multiline: bool = False
+
+    def _check(self, value: str) -> str:
+        if not text.is_clean(value, multiline=self.multiline):
+            allowed = "" if self.multiline else " hay xuống dòng"
+            raise PydanticCustomError("control_character",
+                                      f"không được chứa ký tự điều khiển (như NUL{allowed})")
+        return value
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        return core_schema.no_info_after_validator_function(self._check, handler(source))
+
+    def __get_pydantic_json_schema__(self, schema: CoreSchema, handler: GetJsonSchemaHandler
+                                     ) -> JsonSchemaValue:
+        found = handler(schema)
+        if found.get("type") == "string":  # a field's own pattern stays documented; both apply
+            found.setdefault("pattern", text.MULTILINE_PATTERN if self.multiline else text.LINE_PATTERN)
+        return found
+
+
+# Every free text of a request ends its Annotated with one of these.
+LINE, TEXT = NoControl(), NoControl(multiline=True)
+
 Code = Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_.-]+$")]
-Name = Annotated[str, Field(min_length=1, max_length=200)]
+Name = Annotated[str, Field(min_length=1, max_length=200), LINE]
 CounterNumber = Annotated[int, Field(ge=1, le=9999)]
 Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
 
@@ -33,9 +71,9 @@ class Out(BaseModel):
 class FieldIn(Body):
     code: Code
     name: Name
-    name_en: Annotated[str, Field(max_length=200)] = ""
+    name_en: Annotated[str, Field(max_length=200), LINE] = ""
     prefix: Annotated[str, Field(min_length=1, max_length=4, pattern=r"^[A-Z]+$")] | None = None
-    icon: Annotated[str, Field(max_length=64)] = ""
+    icon: Annotated[str, Field(max_length=64), LINE] = ""
     position: Annotated[int, Field(ge=0, le=10000)] | None = None
     block_start: Annotated[int, Field(ge=0, le=99_999_999)] | None = None
     block_end: Annotated[int, Field(ge=0, le=99_999_999)] | None = None
@@ -56,7 +94,7 @@ class FieldIn(Body):
 
 class CounterIn(Body):
     number: CounterNumber
-    name: Annotated[str, Field(max_length=200)] = ""
+    name: Annotated[str, Field(max_length=200), LINE] = ""
     fields: Annotated[list[Code], Field(max_length=200)]
 
 
@@ -74,6 +112,7 @@ class DeviceIn(Body):
               description="network://HOST:PORT, usb://VID:PID, serial:///dev/ttyUSB0, file:///dev/usb/lp0,"
                           " agent or none; network, usb and serial take ?confirm=no for printers that"
                           " never answer status queries"),
+        LINE,
     ] | None = None  # fmt: skip
 
     @field_validator("printer")
@@ -97,8 +136,8 @@ class DeviceIn(Body):
 class UserIn(Body):
     username: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.@-]+$")]
     role: Literal["admin", "manager", "officer"]
-    password: Annotated[str, Field(min_length=8, max_length=200)]
-    full_name: Annotated[str, Field(max_length=200)] = ""
+    password: Annotated[str, Field(min_length=8, max_length=200), LINE]
+    full_name: Annotated[str, Field(max_length=200), LINE] = ""
 
 
 HourMinute = Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
@@ -121,7 +160,7 @@ class OpeningHoursIn(Body):
 class TicketIn(Body):
     field: Code
     priority: bool = False
-    priority_category: Annotated[str, Field(max_length=32)] | None = None
+    priority_category: Annotated[str, Field(max_length=32), LINE] | None = None
 
 
 class TransferIn(Body):
@@ -136,7 +175,7 @@ class TransferIn(Body):
 
 
 class DisplaySettingsIn(Body):
-    ticker: Annotated[str, Field(max_length=500)] | None = None
+    ticker: Annotated[str, Field(max_length=500), LINE] | None = None
     voice: Literal["server", "browser", "off"] | None = None
     call_repeat: Annotated[int, Field(ge=1, le=3)] | None = None
     call_languages: Annotated[list[Literal["vi", "en"]], Field(min_length=1, max_length=2)] | None = None
@@ -164,11 +203,11 @@ class DisplaySettingsOut(Out):
 
 
 class PauseIn(Body):
-    reason: Annotated[str, Field(min_length=1, max_length=200)]
+    reason: Annotated[str, Field(min_length=1, max_length=200), LINE]
 
 
 class CallNumberIn(Body):
-    number: Annotated[str, Field(min_length=1, max_length=16, pattern=r"^[^\W\d_]{0,4}\d{1,8}$")]
+    number: Annotated[str, Field(min_length=1, max_length=16, pattern=r"^[^\W\d_]{0,4}[0-9]{1,8}$")]
 
 
 RecordCode = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9.\-_/:]*$")]
@@ -180,9 +219,9 @@ class RecordsIn(Body):
 
 class RatingIn(Body):
     ticket: Id
-    level: Annotated[str, Field(max_length=32)]
-    reasons: Annotated[list[Annotated[str, Field(max_length=32)]], Field(max_length=10)] = []
-    comment: Annotated[str, Field(max_length=1000)] = ""
+    level: Annotated[str, Field(max_length=32), LINE]
+    reasons: Annotated[list[Annotated[str, Field(max_length=32), LINE]], Field(max_length=10)] = []
+    comment: Annotated[str, Field(max_length=1000), TEXT] = ""
 
 
 class StatsQuery(BaseModel):
