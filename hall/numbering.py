@@ -6,14 +6,19 @@ from datetime import date
 from typing import Any
 from typing import cast
 
+from sqlalchemy import Boolean
 from sqlalchemy import Table
 from sqlalchemy import bindparam
+from sqlalchemy import func
+from sqlalchemy import or_
+from sqlalchemy import select
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
 from hall.errors import FieldFull
 from hall.models import Field
+from hall.models import Ticket
 from hall.models import TicketSequence
 
 _SEQUENCES = cast(Table, TicketSequence.__table__)
@@ -21,24 +26,34 @@ _UPSERTS: dict[str, Any] = {}
 
 
 def _upsert(dialect: str) -> Any:
-    """INSERT … ON CONFLICT DO UPDATE … RETURNING, built once per dialect."""
+    """INSERT … ON CONFLICT DO UPDATE … RETURNING the new value and the place in line of a
+    ticket issued with it (every waiting ticket of the field's own line comes before a new
+    normal ticket; the priority ones before a new priority ticket), built once per dialect."""
     if dialect not in _UPSERTS:
         insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
         upsert = insert(_SEQUENCES).values(field_id=bindparam("field"),
                                            service_day=bindparam("day"), last_value=1)
+        ahead = select(func.count()).select_from(Ticket).where(
+            Ticket.field_id == bindparam("field"), Ticket.status == "waiting",
+            Ticket.target_counter_id.is_(None),
+            or_(Ticket.priority == True, bindparam("normal", type_=Boolean)),  # noqa: E712
+        ).scalar_subquery()  # fmt: skip
         _UPSERTS[dialect] = upsert.on_conflict_do_update(
             index_elements=["field_id", "service_day"],
             set_={"last_value": _SEQUENCES.c.last_value + 1},
-        ).returning(_SEQUENCES.c.last_value)
+        ).returning(_SEQUENCES.c.last_value, ahead)
     return _UPSERTS[dialect]
 
 
-def allocate(session: Session, field: Field, day: date) -> int:
-    """Take the next sequence value for the field and day in one statement."""
+def allocate(session: Session, field: Field, day: date, priority: bool = False
+             ) -> tuple[int, int]:
+    """The next sequence value for the field and day, and how many wait ahead of a ticket
+    issued with it, in one statement."""
     connection = session.connection()
     statement = _upsert(connection.dialect.name)
-    value: int = connection.execute(statement, {"field": field.id, "day": day}).scalar_one()
-    return value
+    value, ahead = connection.execute(
+        statement, {"field": field.id, "day": day, "normal": not priority}).one()
+    return int(value), int(ahead)
 
 
 def capacity(field: Field) -> int | None:

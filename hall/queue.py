@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Boolean
 from sqlalchemy import and_
 from sqlalchemy import bindparam
+from sqlalchemy import event
 from sqlalchemy import func
 from sqlalchemy import or_
 from sqlalchemy import select
@@ -67,8 +68,28 @@ def _ahead_in_field() -> Any:
 _AHEAD_IN_FIELD = _ahead_in_field()
 
 
+_PLACES = "hall.places"
+
+
+def know_place(session: Session, ticket: Ticket, ahead: int) -> None:
+    """Remember the place in line found while issuing, until the session's next change or the
+    end of its transaction (the issue's answer is built from it without another count)."""
+    session.info[_PLACES] = {ticket.id: ahead}
+
+
+def forget_places(session: Session, *_: Any) -> None:
+    session.info.pop(_PLACES, None)
+
+
+for _moment in ("after_commit", "after_rollback"):
+    event.listen(Session, _moment, forget_places)
+
+
 def waiting_ahead(session: Session, ticket: Ticket) -> int:
     """Waiting tickets of the same line that will be called before this one."""
+    known = session.info.get(_PLACES, {}).get(ticket.id)
+    if known is not None:
+        return int(known)
     if ticket.target_counter_id is None:
         return session.connection().execute(_AHEAD_IN_FIELD, {
             "field": ticket.field_id, "queued": ticket.queued_at, "id": ticket.id,

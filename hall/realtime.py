@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from hall import auth
 from hall import serialize
+from hall import text
 from hall.clock import utcnow
 from hall.db import end
 from hall.db import session_scope
@@ -112,7 +113,7 @@ def on_connect(auth_payload: Any = None) -> None:
             if principal is not None:
                 rooms, centre = rooms_for(session, principal), principal.centre
             else:
-                ticket = by_tracking_token(session, token) if len(token) <= 64 else None
+                ticket = by_tracking_token(session, token) if text.is_tracking_token(token) else None
                 if ticket is None:
                     raise ConnectionRefusedError("unauthorized")
                 rooms, centre = [ticket_room(ticket)], session.get_one(Centre, ticket.centre_id)

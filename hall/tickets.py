@@ -21,6 +21,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from hall import cache
 from hall import hours
 from hall import numbering
+from hall import queue
 from hall.clock import service_day
 from hall.errors import FieldClosed
 from hall.errors import Invalid
@@ -63,7 +64,9 @@ _fields: cache.Remembered[Field] = cache.Remembered()
 
 def log(session: Session, ticket: Ticket, kind: str, now: datetime, actor: Actor,
         **data: Any) -> None:
-    """Append one event to the ticket's log."""
+    """Append one event to the ticket's log (every change passes here, so a place in line
+    remembered before it is forgotten)."""
+    queue.forget_places(session)
     session.connection().execute(_INSERT_EVENT, {
         "ticket_id": ticket.id, "centre_id": ticket.centre_id, "kind": kind, "at": now,
         "status": ticket.status, "counter_id": ticket.counter_id, "user_id": actor.user_id,
@@ -110,12 +113,13 @@ def issue(session: Session, centre: Centre, field_code: str, *, now: datetime, a
     if category is not None and category not in centre.priority_categories:
         raise Invalid("Nhóm ưu tiên không hợp lệ", "unknown_priority_category")
     day = service_day(now, centre.timezone)
-    sequence = numbering.allocate(session, field, day)
+    priority = priority or category is not None
+    sequence, ahead = numbering.allocate(session, field, day, priority)
     values: dict[str, Any] = dict.fromkeys(_TICKET_KEYS)
     values.update(
         centre_id=centre.id, field_id=field.id, origin_field_id=field.id, service_day=day,
         sequence=sequence, number=numbering.format_number(field, sequence),
-        priority=priority or category is not None, priority_category=category, source=source,
+        priority=priority, priority_category=category, source=source,
         status="waiting", issued_at=now, queued_at=now, device_id=actor.device_id,
         tracking_token=secrets.token_urlsafe(18),
     )  # fmt: skip
@@ -123,15 +127,21 @@ def issue(session: Session, centre: Centre, field_code: str, *, now: datetime, a
         _INSERT_TICKET, values).scalar_one())
     set_committed_value(ticket, "field", field)
     log(session, ticket, "issued", now, actor, number=ticket.number, field=field.code)
+    queue.know_place(session, ticket, ahead)
     return ticket
 
 
 def _attach_new(session: Session, values: dict[str, Any], row_id: int) -> Ticket:
-    """The ticket just inserted with `values`, as a persistent object of the session."""
-    instance = Ticket(id=row_id, **values)
+    """The ticket just inserted with `values`, as a persistent object of the session (its
+    attributes filled in directly: the row holds exactly these values)."""
+    instance: Ticket = _TICKET_MANAGER.new_instance()
+    instance.__dict__.update(values, id=row_id)
     make_transient_to_detached(instance)
     session.add(instance)
     return instance
+
+
+_TICKET_MANAGER = inspect(Ticket).class_manager
 
 
 def remember_key(session: Session, credential: str, key: str, ticket: Ticket) -> None:

@@ -14,6 +14,7 @@ from hall import printing
 from hall import ratings
 from hall import realtime
 from hall import serialize
+from hall import text
 from hall import tickets
 from hall.api import schemas as s
 from hall.api.common import now
@@ -34,6 +35,8 @@ def _idempotency_key() -> str | None:
     key = request.headers.get("Idempotency-Key")
     if key is not None and not 1 <= len(key.strip()) <= 200:
         raise Invalid("Idempotency-Key phải dài từ 1 đến 200 ký tự", "invalid_idempotency_key")
+    if key is not None and not text.is_clean(key.strip()):  # stored: PostgreSQL refuses NUL
+        raise Invalid("Idempotency-Key không được chứa ký tự điều khiển", "invalid_idempotency_key")
     return key.strip() if key else None
 
 
@@ -58,8 +61,10 @@ def issue_ticket(principal: Principal, body: s.TicketIn) -> Any:
     if key:
         tickets.remember_key(session, principal.credential, key, ticket)
     job = None
-    if principal.device is not None:  # a kiosk: its printer gets the ticket after the commit
+    if principal.device is not None and principal.device.printer != "none":
+        # a kiosk with a printer: it gets the ticket after the commit
         job = printing.queue_job(session, ticket, principal.device, moment, public_url())
+    answer = serialize.ticket_json(session, ticket, centre, moment)  # in the same transaction
     try:
         session.commit()
     except IntegrityError:
@@ -74,7 +79,6 @@ def issue_ticket(principal: Principal, body: s.TicketIn) -> Any:
     realtime.queue_changed(session, centre)
     if job is not None:
         print_queue.dispatch(current_app._get_current_object(), job.id)  # type: ignore[attr-defined]
-    answer = serialize.ticket_json(session, ticket, centre, moment)
     answer["print"] = {"job": job.id, "status": "pending"} if job else None
     return jsonify(answer), 201
 
