@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from datetime import datetime
 from typing import Any
 
 from flask import Flask
@@ -162,9 +163,9 @@ def _emit(event: str, payload: dict[str, Any], to: str | list[str]) -> None:
         logger.exception("could not emit %s", event)
 
 
-def announce_queue(session: Session, centre_id: int) -> None:
+def announce_queue(session: Session, centre_id: int, now: datetime | None = None) -> None:
     """Emit `queue.changed` with the counts as they are now."""
-    payload = serialize.waiting_json(session, centre_id)
+    payload = serialize.waiting_json(session, session.get_one(Centre, centre_id), now or utcnow())
     end(session)
     _emit("queue.changed", payload, centre_room(centre_id))
 
@@ -193,7 +194,7 @@ class _Coalescer:
             for centre_id, app in due.items():
                 try:
                     with session_scope(app) as session:
-                        announce_queue(session, centre_id)
+                        announce_queue(session, centre_id, (app.config.get("CLOCK") or utcnow)())
                 except Exception:  # a failed broadcast must not stop later ones
                     app.logger.exception("queue.changed for centre %s failed", centre_id)
 

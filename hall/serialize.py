@@ -117,11 +117,16 @@ def queue_json(session: Session, centre: Centre, now: datetime) -> dict[str, Any
     }
 
 
-def waiting_json(session: Session, centre_id: int) -> dict[str, Any]:
-    """The payload of `queue.changed`."""
+def waiting_json(session: Session, centre: Centre, now: datetime) -> dict[str, Any]:
+    """The payload of `queue.changed`: per field, the waiting count and what a kiosk shows on
+    its tile (open, closed, full or outside hours, and the expected wait of a new ticket), so
+    kiosks update from the event instead of each asking GET /fields."""
+    availability = queue.field_availability(session, centre, now)
     return {
         "fields": [
-            {"code": f.code, "waiting": n} for f, n in queue.fields_with_counts(session, centre_id)
+            {"code": f.code, "waiting": n, "state": availability[f.id][0],
+             "estimated_wait_s": availability[f.id][1]}
+            for f, n in queue.fields_with_counts(session, centre.id)
         ]
     }
 

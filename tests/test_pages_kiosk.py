@@ -130,3 +130,18 @@ def test_kiosk_recovers_after_a_server_restart(hall: tuple[Server, World, Any], 
         page.locator('.tile[data-code="HT"]').click()
         expect(page.locator("#c-number")).to_have_text("A001")
         assert again.api("GET", "/tickets/1", world.tokens["display"]).json()["number"] == "A001"
+
+
+def test_tiles_follow_queue_changed_without_asking_for_fields(
+        hall: tuple[Server, World, Any], page: Any) -> None:
+    server, world, _ = hall
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url)
+            if request.url.endswith("/api/v1/fields") else None)
+    paired(page, server, world.tokens["kiosk"])
+    expect(page.locator('.tile[data-code="CT"] .meta')).to_contain_text("0 người đang chờ")
+    before = len(asked)
+    for _ in range(3):  # another kiosk's citizens
+        assert server.api("POST", "/tickets", world.tokens["officer1"], json={"field": "CT"}).ok
+    expect(page.locator('.tile[data-code="CT"] .meta')).to_contain_text("3 người đang chờ")
+    assert len(asked) == before, "the kiosk asked GET /fields instead of reading the event"

@@ -175,7 +175,21 @@
   socket.on("connect", function () { $("offline").hidden = true; loadFields().catch(function () {}); });
   socket.on("disconnect", function () { $("offline").hidden = false; });
   socket.on("connect_error", function () { $("offline").hidden = false; });
-  socket.on("queue.changed", function () { if (!busy) { loadFields().catch(function () {}); } });
+  // The event carries each tile's count, state and expected wait: no request per kiosk.
+  socket.on("queue.changed", function (event) {
+    var byCode = {};
+    (event.fields || []).forEach(function (f) { byCode[f.code] = f; });
+    if (fields.some(function (f) { return !byCode[f.code]; }) || event.fields.length !== fields.length) {
+      if (!busy) { loadFields().catch(function () {}); }  // a field was added or removed
+      return;
+    }
+    fields.forEach(function (f) {
+      var fresh = byCode[f.code];
+      f.waiting = fresh.waiting; f.state = fresh.state; f.estimated_wait_s = fresh.estimated_wait_s;
+    });
+    if (!busy) { renderTiles(); }
+  });
+  setInterval(function () { if (!busy) { loadFields().catch(function () {}); } }, 60000);  // opening hours
   socket.on("print.updated", function (event) {
     if (currentJob !== null && event.job === currentJob && event.status !== "pending") {
       printOutcome(event.status === "printed" ? "printed" : "failed");
