@@ -91,7 +91,7 @@ def principal_for(session: Session, token: str) -> Principal | None:
     if not token or len(token) > 200:
         return None
     digest = hash_token(token)
-    hit = _principals.get(digest)
+    hit = _principals.get(session, digest)
     if hit is not None:
         role, centre, user, device = hit
         return Principal(role, cache.attach(session, centre), user=cache.attach(session, user),
@@ -99,7 +99,7 @@ def principal_for(session: Session, token: str) -> Principal | None:
     generation = cache.generation()
     principal = _lookup(session, token, digest)
     if principal is not None:
-        _principals.put(digest, (principal.role, cache.snapshot(principal.centre),
+        _principals.put(session, digest, (principal.role, cache.snapshot(principal.centre),
                                  cache.snapshot(principal.user), cache.snapshot(principal.device)),
                         generation)
     return principal

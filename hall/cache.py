@@ -39,24 +39,26 @@ _stores: list[Remembered[Any]] = []
 
 
 class Remembered(Generic[V]):
-    """A dictionary whose entries live TTL_S seconds and die with any watched commit."""
+    """A dictionary per database whose entries live TTL_S seconds and die with any watched
+    commit (one process may serve several apps, and tests make many)."""
 
     def __init__(self) -> None:
         self.entries: dict[Hashable, tuple[float, int, V]] = {}
         _stores.append(self)
 
-    def get(self, key: Hashable) -> V | None:
-        hit = self.entries.get(key)
+    def get(self, session: Session, key: Hashable) -> V | None:
+        hit = self.entries.get((id(session.get_bind().pool), key))  # type: ignore[union-attr]
         if hit is None or hit[0] < time.monotonic() or hit[1] != _generation:
             return None
         return hit[2]
 
-    def put(self, key: Hashable, value: V, generation: int) -> None:
+    def put(self, session: Session, key: Hashable, value: V, generation: int) -> None:
         """Remember `value`, read while `generation()` was `generation` (a change committed
         while it was being read makes it stale at once)."""
         if len(self.entries) >= MAX_ENTRIES:
             self.entries.clear()
-        self.entries[key] = (time.monotonic() + TTL_S, generation, value)
+        pool = session.get_bind().pool  # type: ignore[union-attr]
+        self.entries[(id(pool), key)] = (time.monotonic() + TTL_S, generation, value)
 
 
 def generation() -> int:

@@ -162,11 +162,11 @@ _serving: cache.Remembered[dict[int, int]] = cache.Remembered()
 
 def serving_now(session: Session, centre_id: int) -> dict[int, int]:
     """open_counters_by_field, remembered between requests (see hall.cache)."""
-    counts = _serving.get(centre_id)
+    counts = _serving.get(session, centre_id)
     if counts is None:
         generation = cache.generation()
         counts = open_counters_by_field(session, centre_id)
-        _serving.put(centre_id, counts, generation)
+        _serving.put(session, centre_id, counts, generation)
     return counts
 
 

@@ -8,10 +8,12 @@ from datetime import datetime
 from typing import Any
 from typing import cast
 
+from sqlalchemy import Integer
 from sqlalchemy import Table
 from sqlalchemy import bindparam
 from sqlalchemy import insert
 from sqlalchemy import inspect
+from sqlalchemy import literal
 from sqlalchemy import select
 from sqlalchemy import update
 from sqlalchemy.orm import Session
@@ -76,14 +78,14 @@ def log(session: Session, ticket: Ticket, kind: str, now: datetime, actor: Actor
 
 def find_field(session: Session, centre_id: int, code: str) -> Field:
     """The centre's field with this code (remembered between requests, see hall.cache)."""
-    remembered = _fields.get((centre_id, code))
+    remembered = _fields.get(session, (centre_id, code))
     if remembered is not None:
         return cache.attach(session, remembered)
     generation = cache.generation()
     field = session.scalar(_FIELD_BY_CODE, {"centre": centre_id, "code": code})
     if field is None:
         raise UnknownField()
-    _fields.put((centre_id, code), cache.snapshot(field), generation)
+    _fields.put(session, (centre_id, code), cache.snapshot(field), generation)
     return field
 
 
@@ -123,12 +125,37 @@ def issue(session: Session, centre: Centre, field_code: str, *, now: datetime, a
         status="waiting", issued_at=now, queued_at=now, device_id=actor.device_id,
         tracking_token=secrets.token_urlsafe(18),
     )  # fmt: skip
-    ticket = _attach_new(session, values, session.connection().execute(
-        _INSERT_TICKET, values).scalar_one())
+    connection, data = session.connection(), {"number": values["number"], "field": field.code}
+    if connection.dialect.name == "postgresql":  # the ticket and its event in one round trip
+        queue.forget_places(session)
+        row_id = connection.execute(_INSERT_TICKET_WITH_EVENT, {
+            **values, "event_user": actor.user_id, "event_device": actor.device_id,
+            "event_data": data}).scalar_one()  # fmt: skip
+        ticket = _attach_new(session, values, row_id)
+    else:
+        ticket = _attach_new(session, values, connection.execute(_INSERT_TICKET, values).scalar_one())
+        log(session, ticket, "issued", now, actor, **data)
     set_committed_value(ticket, "field", field)
-    log(session, ticket, "issued", now, actor, number=ticket.number, field=field.code)
     queue.know_place(session, ticket, ahead)
     return ticket
+
+
+def _insert_ticket_with_event() -> Any:
+    """WITH new AS (INSERT INTO tickets … RETURNING …) INSERT INTO ticket_events … SELECT …
+    FROM new: PostgreSQL runs both inserts as one statement."""
+    new = insert(_TICKETS).values({key: bindparam(key) for key in _TICKET_KEYS}).returning(
+        _TICKETS.c.id, _TICKETS.c.centre_id, _TICKETS.c.issued_at, _TICKETS.c.status,
+        _TICKETS.c.counter_id).cte("new_ticket")
+    event = select(new.c.id, new.c.centre_id, literal("issued"), new.c.issued_at, new.c.status,
+                   new.c.counter_id, bindparam("event_user", type_=Integer),
+                   bindparam("event_device", type_=Integer),
+                   bindparam("event_data", type_=_EVENTS.c.data.type))
+    columns = ["ticket_id", "centre_id", "kind", "at", "status", "counter_id", "user_id",
+               "device_id", "data"]
+    return insert(_EVENTS).from_select(columns, event).add_cte(new).returning(_EVENTS.c.ticket_id)
+
+
+_INSERT_TICKET_WITH_EVENT = _insert_ticket_with_event()
 
 
 def _attach_new(session: Session, values: dict[str, Any], row_id: int) -> Ticket:
