@@ -1,4 +1,8 @@
-"""The yardstick: a bare Flask-SocketIO (gevent) endpoint that writes one row.
+"""The yardstick: bare Flask-SocketIO (gevent) endpoints: one row written and one emit; an emit.
+
+`POST /row` writes one row and, after the commit, emits one event to every client (as hall's
+issue schedules one `queue.changed`); `POST /emit` sends its JSON body as `ticket.called` to
+every client (the displays of the call -> display yardstick).
 
     python -m bench.baseline_app PORT DATABASE_URL
 """
@@ -13,6 +17,7 @@ import sys  # noqa: E402
 
 from flask import Flask  # noqa: E402
 from flask import jsonify  # noqa: E402
+from flask import request  # noqa: E402
 from flask_socketio import SocketIO  # noqa: E402
 from sqlalchemy import Column  # noqa: E402
 from sqlalchemy import Integer  # noqa: E402
@@ -35,13 +40,21 @@ def main() -> None:
     metadata.drop_all(engine)
     metadata.create_all(engine)
     app = Flask(__name__)
-    socketio = SocketIO(app, async_mode="gevent")
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]  # encoded as hall encodes
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    socketio = SocketIO(app, async_mode="gevent", json=app.json)
 
     @app.post("/row")
     def write_row():  # type: ignore[no-untyped-def]
         with engine.begin() as connection:
             new_id = connection.execute(insert(rows).values(value="x")).inserted_primary_key[0]
+        socketio.emit("row", {"id": new_id})
         return jsonify({"id": new_id}), 201
+
+    @app.post("/emit")
+    def emit_called():  # type: ignore[no-untyped-def]
+        socketio.emit("ticket.called", request.get_json())
+        return "", 204
 
     @app.get("/ping")
     def ping():  # type: ignore[no-untyped-def]

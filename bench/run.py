@@ -1,18 +1,23 @@
-"""Benchmarks that print figures (not pass/fail):
+"""Benchmarks that print figures (not pass/fail), hall against a bare Flask-SocketIO yardstick:
 
-1. ticket-issue throughput with several concurrent HTTP clients, against a bare
-   Flask-SocketIO endpoint writing one row (same server, same database tuning);
-2. call -> display latency: N displays connected over Socket.IO, the time from sending
-   `call-next` to each display receiving `ticket.called` (p50, p99).
+1. ticket-issue throughput with several concurrent kept-alive HTTP clients, against a bare
+   endpoint that writes one row and makes one Socket.IO emit (same server, same database
+   tuning), and the ratio;
+2. issue latency (p50, p99) with --clients and with --busy-clients concurrent clients, each
+   sending its next request when the previous answer came;
+3. call -> display latency: N displays connected over Socket.IO, the time from sending
+   `call-next` to each display receiving `ticket.called` (p50, p99), against N displays of
+   the bare app receiving the same payload from `POST /emit`, and the ratios;
+4. with --runs N, the min-max range of every figure over the runs, as a Markdown table.
 
-    python -m bench.run [--clients 8] [--seconds 5] [--displays 200] [--calls 20]
+    python -m bench.run [--runs 1] [--clients 8] [--busy-clients 32] [--seconds 5]
+                        [--displays 200] [--calls 20]
     (PostgreSQL too when HALL_TEST_DATABASE_URL is set.)
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import shutil
 import socket
@@ -25,16 +30,18 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
-import aiohttp
 import requests
-import socketio
+
+from bench import clients
+from bench.report import Figures
+from bench.report import summary
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def free_port() -> int:
+    """A free TCP port on 127.0.0.1."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
@@ -42,11 +49,14 @@ def free_port() -> int:
 
 @contextmanager
 def process(args: list[str], port: int, env: dict[str, str], ready: str) -> Iterator[str]:
+    """Start a server on 127.0.0.1:`port`, wait until `ready` answers, stop it when done."""
     url = f"http://127.0.0.1:{port}"
     child = subprocess.Popen(args, env={**os.environ, **env}, cwd=ROOT,
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         for _ in range(200):
+            if child.poll() is not None:
+                raise RuntimeError(f"{' '.join(args[1:])} exited with {child.returncode}")
             try:
                 requests.get(url + ready, timeout=1)
                 break
@@ -55,11 +65,16 @@ def process(args: list[str], port: int, env: dict[str, str], ready: str) -> Iter
         yield url
     finally:
         child.terminate()
-        child.wait(10)
+        try:
+            child.wait(10)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
 
 
 @contextmanager
 def database(kind: str) -> Iterator[str]:
+    """A fresh, empty database of `kind`, removed afterwards."""
     if kind == "sqlite":
         folder = tempfile.mkdtemp(prefix="hall-bench-")
         try:
@@ -80,31 +95,6 @@ def database(kind: str) -> Iterator[str]:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def hammer(url: str, headers: dict[str, str], body: dict[str, Any] | None, clients: int,
-           seconds: float) -> float:
-    """Requests per second answered 201, from `clients` concurrent asyncio clients."""
-    return asyncio.run(_hammer(url, headers, body, clients, seconds))
-
-
-async def _hammer(url: str, headers: dict[str, str], body: dict[str, Any] | None,
-                  clients: int, seconds: float) -> float:
-    done = 0
-    stop = time.monotonic() + seconds
-
-    async def client(http: aiohttp.ClientSession) -> None:
-        nonlocal done
-        while time.monotonic() < stop:
-            async with http.post(url, json=body, headers=headers) as response:
-                await response.read()
-                done += response.status == 201
-
-    connector = aiohttp.TCPConnector(limit=clients)
-    async with aiohttp.ClientSession(connector=connector) as http:
-        started = time.monotonic()
-        await asyncio.gather(*(client(http) for _ in range(clients)))
-        return done / (time.monotonic() - started)
-
-
 def prepare_hall(url: str) -> dict[str, str]:
     """Schema, demo-like world; returns tokens."""
     sys.path.insert(0, str(ROOT))
@@ -118,92 +108,74 @@ def prepare_hall(url: str) -> dict[str, str]:
     return world.tokens
 
 
-def latency(base: str, tokens: dict[str, str], displays: int, calls: int) -> list[float]:
-    """Milliseconds from sending call-next to each display's ticket.called (asyncio clients,
-    so the measuring side costs as little CPU as possible on the same machine)."""
-    return asyncio.run(_latency(base, tokens, displays, calls))
+def issue_runs(url: str, headers: dict[str, str], body: dict[str, object] | None,
+               args: argparse.Namespace) -> tuple[clients.Load, clients.Load]:
+    """Issue load with --clients, then with --busy-clients."""
+    return (clients.hammer(url, headers, body, args.clients, args.seconds),
+            clients.hammer(url, headers, body, args.busy_clients, args.seconds))
 
 
-async def _latency(base: str, tokens: dict[str, str], displays: int, calls: int) -> list[float]:
-    sent: dict[int, float] = {}
-    seen: list[float] = []
-    arrived = asyncio.Event()
-
-    async def connect() -> socketio.AsyncClient:
-        client = socketio.AsyncClient(reconnection=False)
-
-        async def on_called(data: Any) -> None:
-            seen.append((time.perf_counter() - sent[data["ticket"]["id"]]) * 1000)
-            if len(seen) % displays == 0:
-                arrived.set()
-
-        client.on("ticket.called", on_called)
-        await client.connect(base, auth={"token": tokens["display"]}, transports=["websocket"],
-                             wait_timeout=15)
-        return client
-
-    clients = []
-    for start in range(0, displays, 50):
-        clients += await asyncio.gather(*(connect() for _ in range(min(50, displays - start))))
-    api = base + "/api/v1"
-    officer = {"Authorization": f"Bearer {tokens['officer1']}"}
-    kiosk = {"Authorization": f"Bearer {tokens['kiosk']}"}
-    async with aiohttp.ClientSession() as http:
-        await http.post(api + "/counters/1/open", headers=officer)
-        ids = []
-        for _ in range(calls):
-            async with http.post(api + "/tickets", json={"field": "HT"}, headers=kiosk) as r:
-                ids.append((await r.json())["id"])
-        for ticket_id in ids:
-            arrived.clear()
-            sent[ticket_id] = time.perf_counter()
-            await http.post(api + "/counters/1/call-next", headers=officer)
-            await asyncio.wait_for(arrived.wait(), 10)
-            await http.post(api + "/counters/1/finish", headers=officer)
-    await asyncio.gather(*(client.disconnect() for client in clients))
-    return seen
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
-
-
-def run(kind: str, args: argparse.Namespace) -> None:
+def run(kind: str, args: argparse.Namespace) -> Figures:
+    """One round on one database: hall first (its `ticket.called` payload feeds the
+    yardstick), then the bare app; prints the figures and returns them."""
+    with database(kind) as url:
+        tokens = prepare_hall(url)
+        port = free_port()
+        instance = tempfile.mkdtemp(prefix="hall-bench-instance-")
+        env = {"HALL_DATABASE_URL": url, "HALL_INSTANCE_PATH": instance}
+        with process([sys.executable, "-m", "hall.cli", "run", "--port", str(port)], port, env,
+                     "/api/v1/openapi.json") as base:
+            headers = {"Authorization": f"Bearer {tokens['kiosk']}"}
+            hall = issue_runs(base + "/api/v1/tickets", headers, {"field": "CT"}, args)
+            hall_calls = clients.hall_calls(base, tokens, args.displays, args.calls)
+        shutil.rmtree(instance, ignore_errors=True)
+    assert hall_calls.payload is not None, "no ticket.called payload from hall"
     with database(kind) as url:
         port = free_port()
         with process([sys.executable, "-m", "bench.baseline_app", str(port), url], port, {},
                      "/ping") as base:
-            baseline = hammer(base + "/row", {}, None, args.clients, args.seconds)
-    with database(kind) as url:
-        tokens = prepare_hall(url)
-        port = free_port()
-        env = {"HALL_DATABASE_URL": url, "HALL_INSTANCE_PATH": tempfile.mkdtemp()}
-        with process([sys.executable, "-m", "hall.cli", "run", "--port", str(port)], port, env,
-                     "/api/v1/openapi.json") as base:
-            headers = {"Authorization": f"Bearer {tokens['kiosk']}"}
-            issued = hammer(base + "/api/v1/tickets", headers, {"field": "CT"}, args.clients,
-                            args.seconds)
-            delays = latency(base, tokens, args.displays, args.calls)
-    print(f"[{kind}] issue: {issued:7.1f} tickets/s with {args.clients} clients; "
-          f"bare Flask-SocketIO one-row write: {baseline:7.1f}/s; ratio {issued / baseline:.2f}")
-    firsts = [min(delays[i:i + args.displays]) for i in range(0, len(delays), args.displays)]
-    print(f"[{kind}] call -> {args.displays} displays: {len(delays)} deliveries, "
-          f"p50 {statistics.median(delays):.1f} ms, p99 {percentile(delays, 0.99):.1f} ms, "
-          f"max {max(delays):.1f} ms; first display of each call p50 "
-          f"{statistics.median(firsts):.1f} ms")
+            bare = issue_runs(base + "/row", {}, None, args)
+            bare_calls = clients.bare_calls(base, hall_calls.payload, args.displays, args.calls)
+    figures = Figures.of(hall, bare, hall_calls.times, bare_calls.times, args.displays)
+    tag = f"[{kind}]"
+    print(f"{tag} issue: {hall[0].rate:7.1f} tickets/s with {args.clients} clients "
+          f"({hall[1].rate:.1f}/s with {args.busy_clients}); bare one row + one emit: "
+          f"{bare[0].rate:7.1f}/s ({bare[1].rate:.1f}/s); ratio {figures['issue_ratio']:.2f}")
+    for who, loads in (("hall", hall), ("bare", bare)):
+        print(f"{tag} issue latency {who}: " + "; ".join(
+            f"{n} clients p50 {clients.percentile(load.times, 0.5):.1f} ms, "
+            f"p99 {clients.percentile(load.times, 0.99):.1f} ms ({len(load.times)} requests)"
+            for n, load in zip((args.clients, args.busy_clients), loads, strict=True)))
+    for who, times in (("hall", hall_calls.times), ("bare", bare_calls.times)):
+        firsts = [min(times[i:i + args.displays]) for i in range(0, len(times), args.displays)]
+        print(f"{tag} call -> {args.displays} displays, {who}: {len(times)} deliveries, "
+              f"p50 {statistics.median(times):.1f} ms, p99 {clients.percentile(times, 0.99):.1f} ms, "
+              f"max {max(times):.1f} ms; first display of each call p50 "
+              f"{statistics.median(firsts):.1f} ms; last display of each call p50 "
+              f"{figures[f'last_{who}_p50']:.1f} ms, p99 {figures[f'last_{who}_p99']:.1f} ms")
+    print(f"{tag} call -> display ratio hall/bare: p50 {figures['call_ratio_p50']:.2f}, "
+          f"p99 {figures['call_ratio_p99']:.2f}; last display p50 {figures['last_ratio_p50']:.2f}, "
+          f"p99 {figures['last_ratio_p99']:.2f}", flush=True)
+    return figures
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--busy-clients", type=int, default=32)
     parser.add_argument("--seconds", type=float, default=5)
     parser.add_argument("--displays", type=int, default=200)
     parser.add_argument("--calls", type=int, default=20)
     args = parser.parse_args()
-    run("sqlite", args)
-    if os.environ.get("HALL_TEST_DATABASE_URL"):
-        run("postgresql", args)
+    kinds = ["sqlite"] + (["postgresql"] if os.environ.get("HALL_TEST_DATABASE_URL") else [])
+    results: dict[str, list[Figures]] = {kind: [] for kind in kinds}
+    for number in range(1, args.runs + 1):
+        print(f"--- run {number} of {args.runs}", flush=True)
+        for kind in kinds:
+            results[kind].append(run(kind, args))
+    print()
+    print(summary(results, args.clients, args.busy_clients, args.displays))
 
 
 if __name__ == "__main__":

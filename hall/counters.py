@@ -5,12 +5,16 @@ from __future__ import annotations
 
 from datetime import date
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Select
+from sqlalchemy import bindparam
 from sqlalchemy import case
 from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm import lazyload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from hall.errors import CounterBusy
 from hall.errors import CounterClosed
@@ -35,12 +39,8 @@ def find_counter(session: Session, centre_id: int, number: int, lock: bool = Fal
     """The counter by its number; locked FOR UPDATE (PostgreSQL) when `lock`."""
     if not 1 <= number <= 2**31 - 1:
         raise UnknownCounter()
-    statement = select(Counter).where(Counter.centre_id == centre_id, Counter.number == number)
-    if lock:
-        statement = statement.with_for_update(of=Counter).execution_options(
-            populate_existing=True
-        )
-    counter = session.scalars(statement).unique().first()
+    statement = _COUNTER_LOCKED if lock else _COUNTER
+    counter = session.scalars(statement, {"centre": centre_id, "number": number}).unique().first()
     if counter is None:
         raise UnknownCounter()
     return counter
@@ -48,8 +48,16 @@ def find_counter(session: Session, centre_id: int, number: int, lock: bool = Fal
 
 def current_ticket(session: Session, counter: Counter) -> Ticket | None:
     """The ticket called to or served at the counter, if any."""
-    statement = select(Ticket).where(Ticket.counter_id == counter.id, Ticket.status.in_(ACTIVE))
-    return session.scalars(statement).unique().first()
+    return session.scalars(_CURRENT, {"counter": counter.id}).unique().first()
+
+
+# Built once: counter actions run them on every call, finish and step.
+# The officer and field links load when used (a finish needs neither).
+_COUNTER = select(Counter).where(Counter.centre_id == bindparam("centre"),
+                                 Counter.number == bindparam("number")).options(
+    lazyload(Counter.officer), lazyload(Counter.field_links))
+_COUNTER_LOCKED = _COUNTER.with_for_update(of=Counter).execution_options(populate_existing=True)
+_CURRENT = select(Ticket).where(Ticket.counter_id == bindparam("counter"), Ticket.status.in_(ACTIVE))
 
 
 def held(session: Session, centre_id: int, number: int, officer: User) -> Counter:
@@ -124,6 +132,7 @@ def _take(session: Session, ticket: Ticket, counter: Counter, officer: User,
     if not mark(session, ticket, "waiting", "called", called_at=now, counter_id=counter.id,
                 officer_id=officer.id):
         raise WrongState("Số này vừa được quầy khác gọi; hãy gọi lại")
+    set_committed_value(ticket, "counter", counter)  # known: spare the reload for the payload
     log(session, ticket, "called", now, Actor(user_id=officer.id))
     return ticket
 
@@ -152,10 +161,24 @@ def call_number(session: Session, centre_id: int, number: int, officer: User, ti
 
 def queue_order(centre_id: int, counter: Counter) -> Select[int]:
     """The ids of the tickets waiting for this counter, in the order it calls them: priority,
-    then tickets sent to this very counter, then the counter's field order, then first come."""
-    ranks = {link.field_id: link.position for link in counter.field_links}
+    then tickets sent to this very counter, then the counter's field order, then first come.
+    Built once per counter and field order (building it cost more than running it)."""
+    ranks = tuple((link.field_id, link.position) for link in counter.field_links)
+    key = (centre_id, counter.id, ranks)
+    statement = _ORDERS.get(key)
+    if statement is None:
+        if len(_ORDERS) > 1000:
+            _ORDERS.clear()
+        statement = _ORDERS[key] = _queue_order(centre_id, counter.id, dict(ranks))
+    return statement
+
+
+_ORDERS: dict[tuple[Any, ...], Select[int]] = {}
+
+
+def _queue_order(centre_id: int, counter_id: int, ranks: dict[int, int]) -> Select[int]:
     rank = case(
-        (Ticket.target_counter_id == counter.id, -1),
+        (Ticket.target_counter_id == counter_id, -1),
         *((Ticket.field_id == field_id, position) for field_id, position in ranks.items()),
         else_=len(ranks),
     )
@@ -163,7 +186,7 @@ def queue_order(centre_id: int, counter: Counter) -> Select[int]:
     return (
         select(Ticket.id)
         .where(Ticket.centre_id == centre_id, Ticket.status == "waiting",
-               or_(serves_field, Ticket.target_counter_id == counter.id))
+               or_(serves_field, Ticket.target_counter_id == counter_id))
         .order_by(Ticket.priority.desc(), rank, Ticket.queued_at, Ticket.id)
     )  # fmt: skip
 

@@ -6,11 +6,10 @@ from datetime import date
 from typing import Any
 from typing import cast
 
-from sqlalchemy import Boolean
+from sqlalchemy import Integer
 from sqlalchemy import Table
 from sqlalchemy import bindparam
 from sqlalchemy import func
-from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects import sqlite
@@ -18,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from hall.errors import FieldFull
 from hall.models import Field
-from hall.models import Ticket
+from hall.models import LineCount
 from hall.models import TicketSequence
 
 _SEQUENCES = cast(Table, TicketSequence.__table__)
@@ -28,20 +27,19 @@ _UPSERTS: dict[str, Any] = {}
 def _upsert(dialect: str) -> Any:
     """INSERT … ON CONFLICT DO UPDATE … RETURNING the new value and the place in line of a
     ticket issued with it (every waiting ticket of the field's own line comes before a new
-    normal ticket; the priority ones before a new priority ticket), built once per dialect."""
+    normal ticket; the priority ones before a new priority ticket), read from the line's
+    counts that triggers keep (hall.models.LineCount); built once per dialect."""
     if dialect not in _UPSERTS:
         insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
         upsert = insert(_SEQUENCES).values(field_id=bindparam("field"),
                                            service_day=bindparam("day"), last_value=1)
-        ahead = select(func.count()).select_from(Ticket).where(
-            Ticket.field_id == bindparam("field"), Ticket.status == "waiting",
-            Ticket.target_counter_id.is_(None),
-            or_(Ticket.priority == True, bindparam("normal", type_=Boolean)),  # noqa: E712
-        ).scalar_subquery()  # fmt: skip
+        line = LineCount.__table__.c
+        ahead = select(line.priority + line.normal * bindparam("normal", type_=Integer)).where(
+            line.field_id == bindparam("field")).scalar_subquery()
         _UPSERTS[dialect] = upsert.on_conflict_do_update(
             index_elements=["field_id", "service_day"],
             set_={"last_value": _SEQUENCES.c.last_value + 1},
-        ).returning(_SEQUENCES.c.last_value, ahead)
+        ).returning(_SEQUENCES.c.last_value, func.coalesce(ahead, 0))
     return _UPSERTS[dialect]
 
 
@@ -52,7 +50,7 @@ def allocate(session: Session, field: Field, day: date, priority: bool = False
     connection = session.connection()
     statement = _upsert(connection.dialect.name)
     value, ahead = connection.execute(
-        statement, {"field": field.id, "day": day, "normal": not priority}).one()
+        statement, {"field": field.id, "day": day, "normal": 0 if priority else 1}).one()
     return int(value), int(ahead)
 
 

@@ -49,7 +49,13 @@ def _load(user_id: str) -> LoggedIn | None:
 
 class _CookieSessions(SecureCookieSessionInterface):
     """Flask's signed-cookie sessions, with the signer made once per app instead of on every
-    request (it was a tenth of an API call's time)."""
+    request (it was a tenth of an API call's time); a call with a bearer token has no cookie
+    session at all."""
+
+    def open_session(self, app: Flask, request: Any) -> Any:
+        if "Authorization" in request.headers:
+            return self.null_session_class()
+        return super().open_session(app, request)
 
     def get_signing_serializer(self, app: Flask) -> Any:
         signer = app.extensions.get("hall.session_signer")

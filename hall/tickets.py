@@ -199,17 +199,22 @@ def cancel(session: Session, centre_id: int, ticket_id: int, *, now: datetime,
     return ticket
 
 
+_MARKS: dict[tuple[Any, ...], Any] = {}
+
+
 def mark(session: Session, ticket: Ticket, expected: str | tuple[str, ...], status: str,
          **values: Any) -> bool:
     """Move the ticket to `status` only if it is still in `expected` (compare-and-set)."""
     allowed = (expected,) if isinstance(expected, str) else expected
-    result = session.execute(
-        update(Ticket)
-        .where(Ticket.id == ticket.id, Ticket.status.in_(allowed))
-        .values(status=status, **values)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    arrow = (allowed, tuple(values))
+    statement = _MARKS.get(arrow)
+    if statement is None:  # one statement per arrow of the state diagram, built once
+        statement = _MARKS[arrow] = update(_TICKETS).where(
+            _TICKETS.c.id == bindparam("ticket_id"), _TICKETS.c.status.in_(allowed),
+        ).values({name: bindparam(name) for name in ("status", *values)})  # fmt: skip
+    result = session.connection().execute(statement, {"ticket_id": ticket.id, "status": status,
+                                                      **values})
+    if result.rowcount != 1:
         return False
     # The row now holds these values; record them without another SELECT or a re-flush.
     for key, value in {"status": status, **values}.items():
@@ -222,12 +227,20 @@ def mark(session: Session, ticket: Ticket, expected: str | tuple[str, ...], stat
 MAX_RECORDS = 20
 
 
+_RECORDS = select(TicketRecord.code).where(TicketRecord.ticket_id == bindparam("ticket")).order_by(
+    TicketRecord.id)
+_RECORDS_SEEN = "hall.records"
+
+
 def records_of(session: Session, ticket: Ticket) -> list[str]:
-    """The record codes (mã hồ sơ) attached to a ticket, oldest first."""
+    """The record codes (mã hồ sơ) attached to a ticket, oldest first (asked once per session
+    and ticket: an event's payload and the answer both show them)."""
     if ticket.status == "waiting" and ticket.transferred_from_id is None:
         return []  # codes are attached from the call on: spare the query on the issue path
-    statement = select(TicketRecord.code).where(TicketRecord.ticket_id == ticket.id)
-    return list(session.scalars(statement.order_by(TicketRecord.id)))
+    seen: dict[int, list[str]] = session.info.setdefault(_RECORDS_SEEN, {})
+    if ticket.id not in seen:
+        seen[ticket.id] = list(session.connection().execute(_RECORDS, {"ticket": ticket.id}).scalars())
+    return list(seen[ticket.id])
 
 
 def add_records(session: Session, centre_id: int, ticket_id: int, codes: list[str], *,
@@ -240,6 +253,7 @@ def add_records(session: Session, centre_id: int, ticket_id: int, codes: list[st
     new = [code for code in dict.fromkeys(codes) if code not in present]
     if len(present) + len(new) > MAX_RECORDS:
         raise Invalid(f"Mỗi số gắn tối đa {MAX_RECORDS} mã hồ sơ", "too_many_records")
+    session.info.get(_RECORDS_SEEN, {}).pop(ticket.id, None)
     for code in new:
         session.add(TicketRecord(ticket_id=ticket.id, code=code, user_id=user_id, added_at=now))
     session.flush()
@@ -252,6 +266,7 @@ def remove_record(session: Session, centre_id: int, ticket_id: int, code: str) -
                                                        TicketRecord.code == code))
     if record is None:
         raise NotFound("Số này không có mã hồ sơ đó", "unknown_record")
+    session.info.get(_RECORDS_SEEN, {}).pop(ticket.id, None)
     session.delete(record)
     session.flush()
     return ticket

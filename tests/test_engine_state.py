@@ -18,10 +18,12 @@ from hypothesis.stateful import run_state_machine_as_test
 from sqlalchemy import select
 
 from hall import counters
+from hall import queue
 from hall import tickets
 from hall.errors import HallError
 from hall.models import Centre
 from hall.models import CounterField
+from hall.models import LineCount
 from hall.models import Ticket
 from hall.models import TicketEvent
 from hall.models import User
@@ -112,9 +114,15 @@ class QueueMachine(RuleBasedStateMachine):
 
     @rule(field=st.sampled_from(FIELD_CODES), priority=st.booleans())
     def issue(self, field: str, priority: bool) -> None:
-        ticket = self.attempt(lambda: tickets.issue(
-            self.session, self.centre, field, now=self.clock.now, actor=tickets.Actor(),
-            source="kiosk", priority=priority))  # fmt: skip
+        def issue_and_check_place() -> Ticket:
+            ticket = tickets.issue(self.session, self.centre, field, now=self.clock.now,
+                                   actor=tickets.Actor(), source="kiosk", priority=priority)
+            known = queue.waiting_ahead(self.session, ticket)  # from the line's counts
+            queue.forget_places(self.session)
+            assert known == queue.waiting_ahead(self.session, ticket)  # counted ticket by ticket
+            return ticket
+
+        ticket = self.attempt(issue_and_check_place)
         if ticket is not None:
             self.issued += 1
 
@@ -183,6 +191,19 @@ class QueueMachine(RuleBasedStateMachine):
             if t.status == "waiting":
                 assert t.counter_id is None
                 assert t.target_counter_id is not None or t.field_id in served
+
+    @invariant()
+    def line_counts_match_the_tickets(self) -> None:
+        """The counts the triggers keep equal a count of the waiting tickets, and every waiting
+        ticket's place in line equals the tickets that will be called before it."""
+        counted: dict[int, tuple[int, int]] = {}
+        for t in self.all_tickets():
+            if t.status == "waiting" and t.target_counter_id is None:
+                normal, priority = counted.get(t.field_id, (0, 0))
+                counted[t.field_id] = (normal + (not t.priority), priority + t.priority)
+        kept = {row.field_id: (row.normal, row.priority) for row in self.session.scalars(
+            select(LineCount)) if row.normal or row.priority}  # fmt: skip
+        assert kept == counted
 
     @invariant()
     def log_follows_arrows_and_replays(self) -> None:

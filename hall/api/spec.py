@@ -113,7 +113,8 @@ def endpoint(rule: str, method: str, *, summary: str, roles: frozenset[str],
         @functools.wraps(view)
         def wrapper(**kwargs: Any) -> Any:
             if writes:  # the whole body arrives before any database work (a slow client
-                request.get_data(cache=True)  # holds no transaction while it sends)
+                request.get_data(cache=True)  # holds no transaction while it sends), then
+                db.write(get_session())  # every statement of this request is in one write
             principal = authenticate()
             principal.require(roles)
             for name, value in kwargs.items():  # text path parameters reach queries
@@ -123,8 +124,6 @@ def endpoint(rule: str, method: str, *, summary: str, roles: frozenset[str],
                 kwargs["body"] = parse_body(body)
             if query is not None:
                 kwargs["query"] = parse_query(query)
-            if writes:
-                db.write(get_session())
             return view(principal, **kwargs)
 
         bp.add_url_rule(rule, endpoint=view.__name__, view_func=wrapper, methods=[method])

@@ -10,6 +10,7 @@ from hall.models.people import Device
 from hall.models.people import User
 from hall.models.printing import PrintJob
 from hall.models.ticket import IdempotencyKey
+from hall.models.ticket import LineCount
 from hall.models.ticket import Rating
 from hall.models.ticket import Ticket
 from hall.models.ticket import TicketEvent
@@ -18,5 +19,6 @@ from hall.models.ticket import TicketSequence
 
 __all__ = [
     "ApiToken", "Base", "Centre", "Counter", "CounterField", "Device", "Field",
-    "IdempotencyKey", "PrintJob", "Rating", "Ticket", "TicketEvent", "TicketRecord", "TicketSequence", "User",
+    "IdempotencyKey", "LineCount", "PrintJob", "Rating", "Ticket", "TicketEvent", "TicketRecord",
+    "TicketSequence", "User",
 ]  # fmt: skip

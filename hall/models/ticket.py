@@ -140,6 +140,19 @@ class TicketSequence(Base):
     last_value: Mapped[int] = mapped_column(Integer)
 
 
+class LineCount(Base):
+    """How many tickets wait in each field's own line (not sent to a given counter), normal and
+    priority apart. Kept by database triggers on `tickets` (migration 0005), so every path that
+    changes a ticket keeps it right; a new ticket's place in line is read here in O(1)."""
+
+    __tablename__ = "line_counts"
+
+    field_id: Mapped[int] = mapped_column(ForeignKey("fields.id"), primary_key=True,
+                                          autoincrement=False)
+    normal: Mapped[int] = mapped_column(Integer, default=0)
+    priority: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class IdempotencyKey(Base):
     """An Idempotency-Key already answered, per credential and service day."""
 
