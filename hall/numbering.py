@@ -24,7 +24,7 @@ _SEQUENCES = cast(Table, TicketSequence.__table__)
 _UPSERTS: dict[str, Any] = {}
 
 
-def _upsert(dialect: str) -> Any:
+def upsert_statement(dialect: str) -> Any:
     """INSERT … ON CONFLICT DO UPDATE … RETURNING the new value and the place in line of a
     ticket issued with it (every waiting ticket of the field's own line comes before a new
     normal ticket; the priority ones before a new priority ticket), read from the line's
@@ -39,7 +39,7 @@ def _upsert(dialect: str) -> Any:
         _UPSERTS[dialect] = upsert.on_conflict_do_update(
             index_elements=["field_id", "service_day"],
             set_={"last_value": _SEQUENCES.c.last_value + 1},
-        ).returning(_SEQUENCES.c.last_value, func.coalesce(ahead, 0))
+        ).returning(_SEQUENCES.c.last_value, func.coalesce(ahead, 0).label("ahead"))
     return _UPSERTS[dialect]
 
 
@@ -48,7 +48,7 @@ def allocate(session: Session, field: Field, day: date, priority: bool = False
     """The next sequence value for the field and day, and how many wait ahead of a ticket
     issued with it, in one statement."""
     connection = session.connection()
-    statement = _upsert(connection.dialect.name)
+    statement = upsert_statement(connection.dialect.name)
     value, ahead = connection.execute(
         statement, {"field": field.id, "day": day, "normal": 0 if priority else 1}).one()
     return int(value), int(ahead)

@@ -72,8 +72,8 @@ _PLACES = "hall.places"
 
 
 def know_place(session: Session, ticket: Ticket, ahead: int) -> None:
-    """Remember the place in line found while issuing, until the session's next change or the
-    end of its transaction (the issue's answer is built from it without another count)."""
+    """Remember the place in line found while issuing, for the issue's answer (built without
+    another count), until the session's next change or a rollback."""
     session.info[_PLACES] = {ticket.id: ahead}
 
 
@@ -81,8 +81,7 @@ def forget_places(session: Session, *_: Any) -> None:
     session.info.pop(_PLACES, None)
 
 
-for _moment in ("after_commit", "after_rollback"):
-    event.listen(Session, _moment, forget_places)
+event.listen(Session, "after_rollback", forget_places)
 
 
 def waiting_ahead(session: Session, ticket: Ticket) -> int:

@@ -67,3 +67,31 @@ def test_counts_follow_every_change(database: str) -> None:
     fresh = client.post("/api/v1/tickets", json={"field": "HT"}, headers=kiosk).get_json()
     assert fresh["waiting_ahead"] == 0
     app.extensions["hall.engine"].dispose()
+
+
+def test_numbers_by_block_and_past_three_digits(database: str) -> None:
+    """The numbering rule holds on both databases (PostgreSQL formats it inside its one
+    statement): a number block up to its end, then field_full; a prefix past 999."""
+    from hall.models import Field
+    from hall.models import TicketSequence
+
+    app = make_app(database, Clock())
+    world = build_world(app, Clock().now)
+    with session_scope(app, writing=True) as session:
+        session.add(Field(centre_id=1, code="BL", name="Khối số", prefix=None, block_start=1001,
+                          block_end=1003, position=9))
+        ht = session.scalars(select(Field).where(Field.code == "HT")).one()
+        session.add(TicketSequence(field_id=ht.id, service_day=Clock().now.date(), last_value=998))
+        session.commit()
+    client, kiosk = app.test_client(), world.headers("kiosk")
+
+    def issue(field: str) -> Any:
+        return client.post("/api/v1/tickets", json={"field": field}, headers=kiosk)
+
+    assert [issue("BL").get_json()["number"] for _ in range(3)] == ["1001", "1002", "1003"]
+    refused = issue("BL")
+    assert refused.status_code == 409 and refused.get_json()["error"]["code"] == "field_full"
+    assert [issue("HT").get_json()["number"] for _ in range(2)] == ["A999", "A1000"]
+    with session_scope(app) as session:
+        assert session.query(Ticket).count() == 5  # the refused one left nothing
+    app.extensions["hall.engine"].dispose()

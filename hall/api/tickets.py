@@ -64,7 +64,6 @@ def issue_ticket(principal: Principal, body: s.TicketIn) -> Any:
     if principal.device is not None and principal.device.printer != "none":
         # a kiosk with a printer: it gets the ticket after the commit
         job = printing.queue_job(session, ticket, principal.device, moment, public_url())
-    answer = serialize.ticket_json(session, ticket, centre, moment)  # in the same transaction
     try:
         session.commit()
     except IntegrityError:
@@ -76,6 +75,8 @@ def issue_ticket(principal: Principal, body: s.TicketIn) -> Any:
         if seen is None:
             raise
         return jsonify(serialize.ticket_json(session, seen, centre, moment)), 200
+    # after the commit (short row locks); the place in line is known, the estimate remembered
+    answer = serialize.ticket_json(session, ticket, centre, moment)
     realtime.queue_changed(session, centre)
     if job is not None:
         print_queue.dispatch(current_app._get_current_object(), job.id)  # type: ignore[attr-defined]
