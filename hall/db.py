@@ -166,6 +166,8 @@ def _install_sqlite_events(engine: Engine, gate: WriteGate) -> None:
         connection.info["hall.gate"] = True
 
     def _end(connection: Any) -> None:
+        if connection.invalidated:  # its pool record is checked in, which frees the gate
+            return
         if connection.info.pop("hall.gate", False):
             gate.release()
 

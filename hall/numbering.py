@@ -34,8 +34,11 @@ def upsert_statement(dialect: str) -> Any:
         upsert = insert(_SEQUENCES).values(field_id=bindparam("field"),
                                            service_day=bindparam("day"), last_value=1)
         line = LineCount.__table__.c
-        ahead = select(line.priority + line.normal * bindparam("normal", type_=Integer)).where(
-            line.field_id == bindparam("field")).scalar_subquery()
+        counts = select(line.priority + line.normal * bindparam("normal", type_=Integer)).where(
+            line.field_id == bindparam("field"))
+        if dialect == "postgresql":  # the newest committed counts, not the statement's snapshot
+            counts = counts.with_for_update()  # (a kiosk waiting on the sequence row saw old ones)
+        ahead = counts.scalar_subquery()
         _UPSERTS[dialect] = upsert.on_conflict_do_update(
             index_elements=["field_id", "service_day"],
             set_={"last_value": _SEQUENCES.c.last_value + 1},

@@ -59,7 +59,7 @@ def attempt(app: Flask, job_id: int) -> str:
         end(session)
         error, state = _print(image, device.printer, app.config.get("PRINT_TIMEOUT_S", 8))
         write(session, app)
-        job = session.get_one(PrintJob, job_id)
+        job = session.get_one(PrintJob, job_id, populate_existing=True)
         device = session.get_one(Device, job.device_id)
         printing.finish_job(session, job, utcnow(), error, state)
         session.commit()
@@ -123,20 +123,26 @@ _agents: dict[str, int] = {}  # Socket.IO sid -> kiosk device id, for acknowledg
 def on_print_ack(data: Any) -> None:
     """An agent printed a job (ok) or could not (error); record it like a local attempt."""
     device_id = _agents.get(request.sid)  # type: ignore[attr-defined]
-    if device_id is None or not isinstance(data, dict) or not isinstance(data.get("job"), int):
+    job_id = data.get("job") if isinstance(data, dict) else None
+    if device_id is None or type(job_id) is not int or not 1 <= job_id <= 2**31 - 1:
         return
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     with session_scope(app, writing=True) as session:
-        job = session.get(PrintJob, data["job"])
+        job = session.get(PrintJob, job_id)
         if job is None or job.device_id != device_id or job.status == "printed":
             return
-        error = None if data.get("ok") is True else str(data.get("error") or "agent failed")[:300]
-        state = str(data.get("printer_state") or ("online" if error is None else "offline"))[:16]
+        error = None if data.get("ok") is True else _clean(data.get("error") or "agent failed", 300)
+        state = _clean(data.get("printer_state") or ("online" if error is None else "offline"), 16)
         printing.finish_job(session, job, utcnow(), error, state)
         session.commit()
         device = session.get_one(Device, device_id)
         end(session)
         _report(job, device)
+
+
+def _clean(value: Any, limit: int) -> str:
+    """An agent's text as the database takes it: no control characters, bounded."""
+    return "".join(ch for ch in str(value) if ch.isprintable())[:limit] or "?"
 
 
 @socketio.on("disconnect")  # type: ignore[untyped-decorator]

@@ -50,10 +50,10 @@ def _load(user_id: str) -> LoggedIn | None:
 class _CookieSessions(SecureCookieSessionInterface):
     """Flask's signed-cookie sessions, with the signer made once per app instead of on every
     request (it was a tenth of an API call's time); a call with a bearer token has no cookie
-    session at all."""
+    session at all (other Authorization schemes, such as a proxy's basic auth, keep it)."""
 
     def open_session(self, app: Flask, request: Any) -> Any:
-        if "Authorization" in request.headers:
+        if request.headers.get("Authorization", "").lower().startswith("bearer "):
             return self.null_session_class()
         return super().open_session(app, request)
 

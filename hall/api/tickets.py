@@ -50,7 +50,9 @@ def _source(principal: Principal) -> str:
           responses={201: s.TicketOut, 200: s.TicketOut, 404: s.ErrorOut, 409: s.ErrorOut},
           headers=["Idempotency-Key"])
 def issue_ticket(principal: Principal, body: s.TicketIn) -> Any:
-    session, centre, moment, key = get_session(), principal.centre, now(), _idempotency_key()
+    session, centre, key = get_session(), principal.centre, _idempotency_key()
+    session.connection()  # the write transaction first (SQLite: the write gate), then the
+    moment = now()  # clock: tickets that wait for the gate are stamped in the order they go
     if key and (seen := tickets.recall_key(session, principal.credential, key, centre, moment)):
         return jsonify(serialize.ticket_json(session, seen, centre, moment)), 200
     actor = tickets.Actor(principal.user.id if principal.user else None,
@@ -58,13 +60,13 @@ def issue_ticket(principal: Principal, body: s.TicketIn) -> Any:
     ticket = tickets.issue(session, centre, body.field, now=moment, actor=actor,
                            source=_source(principal),
                            priority=body.priority, category=body.priority_category)
-    if key:
-        tickets.remember_key(session, principal.credential, key, ticket)
     job = None
-    if principal.device is not None and principal.device.printer != "none":
-        # a kiosk with a printer: it gets the ticket after the commit
-        job = printing.queue_job(session, ticket, principal.device, moment, public_url())
     try:
+        if key:  # a unique key per credential and day: a concurrent twin fails here or at commit
+            tickets.remember_key(session, principal.credential, key, ticket)
+        if principal.device is not None and principal.device.printer != "none":
+            # a kiosk with a printer: it gets the ticket after the commit
+            job = printing.queue_job(session, ticket, principal.device, moment, public_url())
         session.commit()
     except IntegrityError:
         # The same key raced us from another request: answer with its ticket.

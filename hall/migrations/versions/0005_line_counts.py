@@ -56,13 +56,16 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["field_id"], ["fields.id"], name=op.f("fk_line_counts_field_id_fields")),
         sa.PrimaryKeyConstraint("field_id", name=op.f("pk_line_counts")),
     )
-    op.execute(BACKFILL)
     if op.get_bind().dialect.name == "postgresql":
+        # no ticket may change between the count and the trigger (servers may be running)
+        op.execute("LOCK TABLE tickets IN SHARE ROW EXCLUSIVE MODE")
+        op.execute(BACKFILL)
         op.execute(POSTGRES_FUNCTION)
         op.execute("CREATE TRIGGER tickets_line_counts AFTER INSERT OR DELETE OR UPDATE OF "
                    "status, field_id, target_counter_id, priority ON tickets "
                    "FOR EACH ROW EXECUTE FUNCTION hall_line_counts()")
         return
+    op.execute(BACKFILL)  # SQLite: the migration holds the write lock throughout
     new, old = IN_LINE.format(row="NEW"), IN_LINE.format(row="OLD")
     op.execute(f"CREATE TRIGGER tickets_line_insert AFTER INSERT ON tickets BEGIN"
                f"{SQLITE_ADD.format(cond=new)} END")
