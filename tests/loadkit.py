@@ -6,20 +6,14 @@ from __future__ import annotations
 import http.client
 import json
 import socket
-import subprocess
-import sys
 import threading
 import time
 from dataclasses import dataclass
 from dataclasses import field
-from pathlib import Path
 from typing import Any
 
 import requests
 import socketio
-
-from tests.servers import ROOT
-from tests.servers import Server
 
 # A frozen server must show up as a slow answer, not as a thread that never returns.
 TIMEOUT_S = 40.0
@@ -50,36 +44,6 @@ class Record:
 
     def of(self, kind: str) -> list[Sample]:
         return [s for s in self.samples if s.kind == kind]
-
-
-class LoggedServer(Server):
-    """A Server whose stderr goes to a file: thousands of requests (or a burst of tracebacks)
-    must not fill a pipe nobody reads, and the log tells why a request failed."""
-
-    def __init__(self, database_url: str, log_path: Path, **options: Any) -> None:
-        super().__init__(database_url, **options)
-        self.log_path = log_path
-
-    def start(self) -> LoggedServer:
-        with open(self.log_path, "wb") as log:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "tests.serve", "--port", str(self.port)],
-                env=self.env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log,
-            )
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(self.log_path.read_text(errors="replace"))
-            try:
-                requests.get(self.url + "/api/v1/openapi.json", timeout=1)
-                return self
-            except requests.ConnectionError:
-                time.sleep(0.1)
-        self.stop()
-        raise RuntimeError("the test server did not start")
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace")
 
 
 def _exchange(record: Record, kind: str, http: requests.Session, method: str, url: str,

@@ -29,8 +29,9 @@ class Server:
 
     def __init__(self, database_url: str, redis_url: str | None = None,
                  channel: str = "hall-test", port: int | None = None,
-                 env: dict[str, str] | None = None) -> None:
+                 env: dict[str, str] | None = None, log_path: Path | None = None) -> None:
         self.port = port or free_port()
+        self.log_path = log_path  # the server's stderr goes there (else to a pipe)
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {**os.environ, "HALL_DATABASE_URL": database_url,
                     "HALL_SOCKETIO_CHANNEL": channel, "PYTHONPATH": str(ROOT),
@@ -44,14 +45,20 @@ class Server:
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> Server:
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "tests.serve", "--port", str(self.port)],
-            env=self.env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-        )
+        log = open(self.log_path, "wb") if self.log_path else None
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "tests.serve", "--port", str(self.port)], env=self.env,
+                cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log or subprocess.PIPE,
+            )
+        finally:
+            if log:
+                log.close()
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(self.process.stderr.read().decode() if self.process.stderr else "")
+                raise RuntimeError(self.log() if self.log_path else (
+                    self.process.stderr.read().decode() if self.process.stderr else ""))
             try:
                 requests.get(self.url + "/api/v1/openapi.json", timeout=1)
                 return self
@@ -59,6 +66,10 @@ class Server:
                 time.sleep(0.1)
         self.stop()
         raise RuntimeError("the test server did not start")
+
+    def log(self) -> str:
+        """What the server wrote to stderr (with `log_path`)."""
+        return self.log_path.read_text(errors="replace") if self.log_path else ""
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:

@@ -23,7 +23,6 @@ from tests.factories import World
 from tests.factories import build_world
 from tests.loadkit import TIMEOUT_S
 from tests.loadkit import Display
-from tests.loadkit import LoggedServer
 from tests.loadkit import Quota
 from tests.loadkit import Record
 from tests.loadkit import close_displays
@@ -34,6 +33,7 @@ from tests.loadkit import longest_gap
 from tests.loadkit import probe
 from tests.loadkit import slow_kiosk
 from tests.loadkit import voice_display
+from tests.servers import Server
 
 KIOSKS = 10
 # Enough tickets that a stall of the whole process (seconds long, a few times a minute when
@@ -62,7 +62,7 @@ def database(request: pytest.FixtureRequest) -> tuple[str, str]:
     return request.param, url
 
 
-def run_hall(server: LoggedServer, world: World, displays: list[Display], tickets: int,
+def run_hall(server: Server, world: World, displays: list[Display], tickets: int,
              record: Record) -> tuple[float, float, list[str]]:
     """Every actor at once until the kiosks issued `tickets`; returns start, end, hung actors."""
     stop = threading.Event()
@@ -139,8 +139,8 @@ def test_a_busy_hall_keeps_answering(database: tuple[str, str], tmp_path: Path) 
     world = build_world(app, Clock().now)
     app.extensions["hall.engine"].dispose()
     # An empty voice cache of its own, so each new call really runs espeak-ng.
-    server = LoggedServer(database_url, tmp_path / "server.log",
-                          env={"HALL_VOICE_CACHE": str(tmp_path / "voice")})
+    server = Server(database_url, log_path=tmp_path / "server.log",
+                    env={"HALL_VOICE_CACHE": str(tmp_path / "voice")})
     record = Record()
     with server:
         displays = connect_displays(server.url, world.tokens["display"], DISPLAYS)
