@@ -38,6 +38,7 @@ from contextlib import contextmanager
 from typing import Any
 from typing import TypeVar
 
+import greenlet
 from flask import Flask
 from flask import current_app
 from flask import g
@@ -69,10 +70,9 @@ class WriteGate:
         self.timeout_s = timeout_s
         self.strict = strict
         self.owner: Any = None
-        self.switches = 0  # greenlet switches seen while held (strict mode); must stay 0
 
     def acquire(self) -> None:
-        current = _current()
+        current = greenlet.getcurrent()  # each OS thread has its own main greenlet
         if self.owner is not None and self.owner is current:
             raise RuntimeError("a second write transaction in the greenlet that holds the gate")
         if not self.lock.acquire(timeout=self.timeout_s):
@@ -100,15 +100,6 @@ class WriteGate:
             delay = min(delay * 2, 0.05)
 
 
-def _current() -> Any:
-    try:
-        import greenlet
-
-        return greenlet.getcurrent()
-    except ImportError:  # pragma: no cover - gevent (and greenlet) are dependencies
-        return threading.current_thread()
-
-
 def make_engine(url: str, busy_timeout_s: float = 15, pool_size: int = 10,
                 strict: bool = False) -> Engine:
     """Create an engine; psycopg 3 for PostgreSQL URLs, the write gate for SQLite."""
@@ -131,11 +122,6 @@ def make_engine(url: str, busy_timeout_s: float = 15, pool_size: int = 10,
 
 
 _GATES: weakref.WeakKeyDictionary[Engine, WriteGate] = weakref.WeakKeyDictionary()
-
-
-def gate_of(engine: Engine) -> WriteGate | None:
-    """The write gate of a SQLite engine (None for PostgreSQL)."""
-    return _GATES.get(engine)
 
 
 def writer(engine: Engine) -> Engine:
@@ -214,10 +200,6 @@ def _watch_switches() -> None:
     global _watching
     if _watching:
         return
-    try:
-        import greenlet
-    except ImportError:  # pragma: no cover - gevent (and greenlet) are dependencies
-        return
     _watching = True
     previous = greenlet.gettrace()
 
@@ -225,7 +207,6 @@ def _watch_switches() -> None:
         if kind in ("switch", "throw"):
             for gate in list(_GATES.values()):
                 if gate.strict and gate.owner is not None and args[0] is gate.owner:
-                    gate.switches += 1
                     logger.error("write transaction held across a greenlet switch")
         if previous is not None:
             previous(kind, args)

@@ -98,7 +98,7 @@ def on_connect(auth_payload: Any = None) -> None:
     if isinstance(auth_payload, dict) and "csrf" in auth_payload and not token:
         _console_connected(auth_payload["csrf"])
         return
-    if not isinstance(token, str) or not token or "\x00" in token:
+    if not isinstance(token, str) or not token:
         raise ConnectionRefusedError("unauthorized")
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     with session_scope(app) as session:
@@ -132,7 +132,6 @@ def on_connect(auth_payload: Any = None) -> None:
 def _console_connected(csrf: Any) -> None:
     """An officer's console, by its login session (Flask-SocketIO hands us the cookie session)."""
     from hall import sessions
-    from hall.db import end
     from hall.db import get_session
 
     principal = sessions.principal(csrf)

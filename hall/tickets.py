@@ -148,7 +148,6 @@ def _issue_in_one_statement(session: Session, field: Field, values: dict[str, An
     same field queue on it). The number is formatted in SQL and checked here against Python's
     rule (numbering.format_number), which also refuses a number past the daily capacity."""
     statement = _ONE_STATEMENT["block" if field.block_start is not None else "prefix"]
-    queue.forget_places(session)
     row = session.connection().execute(statement, {
         **values, "field": field.id, "day": values["service_day"],
         "normal": 0 if values["priority"] else 1, "block_start": field.block_start,
