@@ -1,4 +1,4 @@
-"""Domain errors and their mapping to API.md's error body."""
+"""Domain errors and their mapping to docs/api.md's error body."""
 
 from __future__ import annotations
 
@@ -115,7 +115,7 @@ _HTTP_CODES = {
 
 
 def register(app: Flask) -> None:
-    """Answer every error with API.md's body; never leak a traceback."""
+    """Answer every error with docs/api.md's body; never leak a traceback."""
 
     @app.errorhandler(HallError)
     def _hall_error(exc: HallError) -> tuple[Response, int]:

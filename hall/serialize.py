@@ -1,4 +1,4 @@
-"""Plain JSON shapes of API.md, built from models; shared by HTTP and Socket.IO."""
+"""Plain JSON shapes of docs/api.md, built from models; shared by HTTP and Socket.IO."""
 
 from __future__ import annotations
 

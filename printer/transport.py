@@ -42,7 +42,7 @@ class Address:
 
 
 def parse(address: str) -> Address:
-    """Parse API.md's printer strings; ValueError on anything else.
+    """Parse docs/api.md's printer strings; ValueError on anything else.
 
     Network, USB and serial printers confirm each job with a paper-status round trip unless the
     address ends in `?confirm=no` (for the rare printer that never answers status queries).

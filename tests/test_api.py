@@ -1,4 +1,4 @@
-"""Every REST endpoint of API.md through the app, with the fixed clock."""
+"""Every REST endpoint of docs/api.md through the app, with the fixed clock."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Bad input gets API.md's 4xx error body, never a 500, and changes nothing.
+"""Bad input gets docs/api.md's 4xx error body, never a 500, and changes nothing.
 
 Every test runs on SQLite and, when HALL_TEST_DATABASE_URL is set, on PostgreSQL too: it
 refuses NUL in text outright, so a NUL that reaches a query is a server error there only.

@@ -49,7 +49,7 @@ ARROWS = {
 
 
 def expected_next(waiting: list[Ticket], counter_id: int, ranks: dict[int, int]) -> int | None:
-    """The rule of DESIGN.md, written independently of the engine's SQL."""
+    """The rule of docs/design.md, written independently of the engine's SQL."""
     eligible = [
         t for t in waiting
         if t.target_counter_id == counter_id

@@ -1,4 +1,4 @@
-"""The OpenAPI document is valid, generated from the schemas, and covers API.md."""
+"""The OpenAPI document is valid, generated from the schemas, and covers docs/api.md."""
 
 from __future__ import annotations
 

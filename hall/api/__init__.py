@@ -1,4 +1,4 @@
-"""REST API v1 (API.md): one blueprint, views grouped by noun."""
+"""REST API v1 (docs/api.md): one blueprint, views grouped by noun."""
 
 from __future__ import annotations
 

@@ -210,7 +210,7 @@ def openapi_document() -> dict[str, Any]:
     return {
         "openapi": "3.1.0",
         "info": {"title": "hall API", "version": "1",
-                 "description": "Kiosk and queue-number system; see API.md."},
+                 "description": "Kiosk and queue-number system; see docs/api.md."},
         "servers": [{"url": "/"}],
         "paths": paths,
         "components": {
