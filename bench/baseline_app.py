@@ -27,6 +27,7 @@ from sqlalchemy import Table  # noqa: E402
 from sqlalchemy import insert  # noqa: E402
 
 from hall.db import make_engine  # noqa: E402  (same SQLite/PostgreSQL tuning as hall)
+from hall.db import writer  # noqa: E402
 from hall.server import serve  # noqa: E402
 
 metadata = MetaData()
@@ -37,6 +38,7 @@ rows = Table("bench_rows", metadata, Column("id", Integer, primary_key=True),
 def main() -> None:
     port, url = int(sys.argv[1]), sys.argv[2]
     engine = make_engine(url)
+    writes = writer(engine)  # a write transaction from its BEGIN, as hall's issue path
     metadata.drop_all(engine)
     metadata.create_all(engine)
     app = Flask(__name__)
@@ -46,7 +48,7 @@ def main() -> None:
 
     @app.post("/row")
     def write_row():  # type: ignore[no-untyped-def]
-        with engine.begin() as connection:
+        with writes.begin() as connection:
             new_id = connection.execute(insert(rows).values(value="x")).inserted_primary_key[0]
         socketio.emit("row", {"id": new_id})
         return jsonify({"id": new_id}), 201

@@ -3,7 +3,7 @@ remembered between requests so the hot paths (every request's token, every kiosk
 field) cost no query.
 
 A remembered row is a detached snapshot of its column values; each request attaches a copy
-to its own session with `session.merge(load=False)`, which runs no SQL. A commit in this
+to its own session (`attach`), which runs no SQL. A commit in this
 process that adds, changes or deletes a watched row forgets everything at once; changes made
 by another process (the CLI, a second server) are seen within TTL_S seconds.
 """
@@ -87,8 +87,35 @@ def snapshot(instance: M) -> M:
 
 
 def attach(session: Session, remembered: M) -> M:
-    """The snapshot as a persistent object of this session, without a query."""
-    return session.merge(remembered, load=False) if remembered is not None else remembered
+    """The snapshot as a persistent object of this session, without a query: the session's
+    own copy if it has one, else a fresh copy of the column values (what
+    `session.merge(load=False)` does, without walking every attribute and cascade)."""
+    if remembered is None:
+        return remembered
+    state = inspect(remembered)
+    present = session.identity_map.get(state.key)
+    if present is not None:
+        return present  # type: ignore[no-any-return]
+    keys = _COLUMN_KEYS.get(state.mapper)
+    if keys is None:
+        keys = _COLUMN_KEYS[state.mapper] = tuple(c.key for c in state.mapper.column_attrs)
+    source = state.dict
+    return adopt(session, state.mapper, {key: source[key] for key in keys if key in source},
+                 state.key)
+
+
+def adopt(session: Session, mapper: Any, values: dict[str, Any], key: Any) -> Any:
+    """A new persistent object of `session` holding `values`, a row known to exist with the
+    identity `key` (`mapper.identity_key_from_primary_key`), added as if loaded: no query,
+    no flush. Its relationships load lazily on first use."""
+    instance = mapper.class_manager.new_instance()
+    instance.__dict__.update(values)
+    inspect(instance).key = key
+    session.add(instance)
+    return instance
+
+
+_COLUMN_KEYS: dict[Any, tuple[str, ...]] = {}
 
 
 @event.listens_for(Session, "after_flush")

@@ -15,6 +15,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
+from hall import db
 from hall.errors import FieldFull
 from hall.models import Field
 from hall.models import LineCount
@@ -50,11 +51,15 @@ def allocate(session: Session, field: Field, day: date, priority: bool = False
              ) -> tuple[int, int]:
     """The next sequence value for the field and day, and how many wait ahead of a ticket
     issued with it, in one statement."""
-    connection = session.connection()
-    statement = upsert_statement(connection.dialect.name)
-    value, ahead = connection.execute(
-        statement, {"field": field.id, "day": day, "normal": 0 if priority else 1}).one()
+    dialect = session.connection().dialect.name
+    statement = _PREPARED.get(dialect) or _PREPARED.setdefault(
+        dialect, db.Prepared(upsert_statement(dialect)))
+    value, ahead = statement.run(
+        session, {"field": field.id, "day": day, "normal": 0 if priority else 1}).fetchone()
     return int(value), int(ahead)
+
+
+_PREPARED: dict[str, db.Prepared] = {}
 
 
 def capacity(field: Field) -> int | None:

@@ -22,10 +22,10 @@ from sqlalchemy import select
 from sqlalchemy import true
 from sqlalchemy import update
 from sqlalchemy.orm import Session
-from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from hall import cache
+from hall import db
 from hall import hours
 from hall import numbering
 from hall import queue
@@ -56,9 +56,12 @@ class Actor:
 # the session's connection (no unit of work), and the rows it writes are attached to the
 # session as if loaded, so the answer is built without another query.
 _TICKETS, _EVENTS = cast(Table, Ticket.__table__), cast(Table, TicketEvent.__table__)
-_INSERT_TICKET = insert(_TICKETS).returning(_TICKETS.c.id)
-_INSERT_EVENT = insert(_EVENTS)
 _TICKET_KEYS = [column.key for column in inspect(Ticket).column_attrs if column.key != "id"]
+_EVENT_KEYS = ["ticket_id", "centre_id", "kind", "at", "status", "counter_id", "user_id",
+               "device_id", "data"]
+_INSERT_TICKET = db.Prepared(insert(_TICKETS).values(
+    {key: bindparam(key) for key in _TICKET_KEYS}).returning(_TICKETS.c.id))
+_INSERT_EVENT = db.Prepared(insert(_EVENTS).values({key: bindparam(key) for key in _EVENT_KEYS}))
 _FIELD_BY_CODE = select(Field).where(Field.centre_id == bindparam("centre"),
                                      Field.code == bindparam("code"))
 _IDEMPOTENT = select(IdempotencyKey.ticket_id).where(
@@ -74,7 +77,7 @@ def log(session: Session, ticket: Ticket, kind: str, now: datetime, actor: Actor
     """Append one event to the ticket's log (every change passes here, so a place in line
     remembered before it is forgotten)."""
     queue.forget_places(session)
-    session.connection().execute(_INSERT_EVENT, {
+    _INSERT_EVENT.run(session, {
         "ticket_id": ticket.id, "centre_id": ticket.centre_id, "kind": kind, "at": now,
         "status": ticket.status, "counter_id": ticket.counter_id, "user_id": actor.user_id,
         "device_id": actor.device_id, "data": data,
@@ -134,7 +137,7 @@ def issue(session: Session, centre: Centre, field_code: str, *, now: datetime, a
     else:
         sequence, ahead = numbering.allocate(session, field, day, priority)
         values.update(sequence=sequence, number=numbering.format_number(field, sequence))
-        ticket = _attach_new(session, values, connection.execute(_INSERT_TICKET, values).scalar_one())
+        ticket = _attach_new(session, values, _INSERT_TICKET.run(session, values).fetchone()[0])
         log(session, ticket, "issued", now, actor, number=ticket.number, field=field.code)
     set_committed_value(ticket, "field", field)
     queue.know_place(session, ticket, ahead)
@@ -148,16 +151,17 @@ def _issue_in_one_statement(session: Session, field: Field, values: dict[str, An
     same field queue on it). The number is formatted in SQL and checked here against Python's
     rule (numbering.format_number), which also refuses a number past the daily capacity."""
     statement = _ONE_STATEMENT["block" if field.block_start is not None else "prefix"]
-    row = session.connection().execute(statement, {
+    row = statement.run(session, {
         **values, "field": field.id, "day": values["service_day"],
         "normal": 0 if values["priority"] else 1, "block_start": field.block_start,
         "prefix": field.prefix or "", "digits": field.digits, "field_code": field.code,
         "event_user": actor.user_id, "event_device": actor.device_id,
-    }).one()  # fmt: skip
-    if row.number != numbering.format_number(field, row.sequence):
-        raise RuntimeError(f"number {row.number} does not follow the field's rule")
-    values.update(sequence=row.sequence, number=row.number)
-    return _attach_new(session, values, row.id), int(row.ahead)
+    }).fetchone()  # fmt: skip
+    row_id, sequence, number, ahead = row
+    if number != numbering.format_number(field, sequence):
+        raise RuntimeError(f"number {number} does not follow the field's rule")
+    values.update(sequence=sequence, number=number)
+    return _attach_new(session, values, row_id), int(ahead)
 
 
 def _one_statement(kind: str) -> Any:
@@ -189,7 +193,7 @@ def _one_statement(kind: str) -> Any:
             .add_cte(seq).add_cte(new).add_cte(event))
 
 
-_ONE_STATEMENT = {kind: _one_statement(kind) for kind in ("block", "prefix")}
+_ONE_STATEMENT = {kind: db.Prepared(_one_statement(kind)) for kind in ("block", "prefix")}
 
 
 
@@ -197,14 +201,12 @@ _ONE_STATEMENT = {kind: _one_statement(kind) for kind in ("block", "prefix")}
 def _attach_new(session: Session, values: dict[str, Any], row_id: int) -> Ticket:
     """The ticket just inserted with `values`, as a persistent object of the session (its
     attributes filled in directly: the row holds exactly these values)."""
-    instance: Ticket = _TICKET_MANAGER.new_instance()
-    instance.__dict__.update(values, id=row_id)
-    make_transient_to_detached(instance)
-    session.add(instance)
-    return instance
+    ticket: Ticket = cache.adopt(session, _TICKET_MAPPER, {**values, "id": row_id},
+                                 _TICKET_MAPPER.identity_key_from_primary_key((row_id,)))
+    return ticket
 
 
-_TICKET_MANAGER = inspect(Ticket).class_manager
+_TICKET_MAPPER = inspect(Ticket)
 
 
 def remember_key(session: Session, credential: str, key: str, ticket: Ticket) -> None:
