@@ -100,8 +100,9 @@ def attach(session: Session, remembered: M) -> M:
     if keys is None:
         keys = _COLUMN_KEYS[state.mapper] = tuple(c.key for c in state.mapper.column_attrs)
     source = state.dict
-    return adopt(session, state.mapper, {key: source[key] for key in keys if key in source},
-                 state.key)
+    copy: M = adopt(session, state.mapper, {key: source[key] for key in keys if key in source},
+                    state.key)
+    return copy
 
 
 def adopt(session: Session, mapper: Any, values: dict[str, Any], key: Any) -> Any:
