@@ -281,6 +281,12 @@ def records_of(session: Session, ticket: Ticket) -> list[str]:
     return list(seen[ticket.id])
 
 
+def no_records(session: Session, ticket: Ticket) -> None:
+    """Note that the ticket has no record codes (it was waiting, untransferred, a moment
+    ago in this transaction): the payloads built after the commit need no query for them."""
+    session.info.setdefault(_RECORDS_SEEN, {})[ticket.id] = []
+
+
 def add_records(session: Session, centre_id: int, ticket_id: int, codes: list[str], *,
                 now: datetime, user_id: int) -> Ticket:
     """Attach record codes to a ticket that has been called; codes already there are kept once."""

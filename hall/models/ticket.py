@@ -36,6 +36,8 @@ EVENT_KINDS = (
 
 _ACTIVE_SQL = text("status IN ('called', 'serving')")
 _ISSUED_SQL = text("transferred_from_id IS NULL")
+_UNSENT_SQL = text("target_counter_id IS NULL")
+_SENT_SQL = text("target_counter_id IS NOT NULL")
 
 
 class Ticket(Base):
@@ -90,9 +92,14 @@ class Ticket(Base):
             unique=True, sqlite_where=_ACTIVE_SQL, postgresql_where=_ACTIVE_SQL,
         ),
         Index("ix_tickets_queue", "centre_id", "status", "field_id"),
-        # a place in line is two range counts over this index alone
-        Index("ix_tickets_line", "field_id", "status", "target_counter_id", "priority", "queued_at"),
+        # a field's own line: a place in line is two range counts over this index alone, and
+        # the head of the line (the next to call) its first entry
+        Index("ix_tickets_line", "field_id", "status", "priority", "queued_at", "id",
+              sqlite_where=_UNSENT_SQL, postgresql_where=_UNSENT_SQL),
         Index("ix_tickets_day", "centre_id", "service_day"),
+        # the line of tickets sent to one counter (a transfer to a named counter)
+        Index("ix_tickets_target", "target_counter_id", "status", "priority", "queued_at", "id",
+              sqlite_where=_SENT_SQL, postgresql_where=_SENT_SQL),
     )  # fmt: skip
 
 
