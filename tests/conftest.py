@@ -85,6 +85,7 @@ def make_app(database_url: str, clock: Clock | None = None, **extra: Any) -> Fla
     """An app on `database_url` with the schema at head and the default centre."""
     config: dict[str, Any] = {"TESTING": True, "DATABASE_URL": database_url,
                               "ASYNC_MODE": "threading", "CLOCK": clock, "SECRET_KEY": "test-secret",
+                              "CHECK_RESPONSES": True,  # answers match the OpenAPI document
                               "VOICE_CACHE": TEST_VOICE_CACHE, **extra}
     app = create_app(config)
     schema.upgrade(app.extensions["hall.engine"])

@@ -37,7 +37,9 @@ class Server:
                     "HALL_SOCKETIO_CHANNEL": channel, "PYTHONPATH": str(ROOT),
                     "HALL_SECRET_KEY": "test-secret", "HALL_VOICE_CACHE": TEST_VOICE_CACHE,
                     # an unmarked write raises, a held write gate across a switch is logged
-                    "HALL_STRICT_TRANSACTIONS": "1"}
+                    "HALL_STRICT_TRANSACTIONS": "1",
+                    # every API answer is checked against the OpenAPI document
+                    "HALL_CHECK_RESPONSES": "1"}
         self.env.pop("HALL_REDIS_URL", None)
         self.env.update(env or {})
         if redis_url:

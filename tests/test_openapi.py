@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import flask
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from openapi_spec_validator import validate
+
+from hall import serialize
+from hall.api.spec import UndocumentedAnswer
+from tests.factories import World
+from tests.factories import issue
 
 API_MD = [
     ("post", "/api/v1/fields"), ("get", "/api/v1/fields"), ("post", "/api/v1/counters"),
@@ -49,3 +56,30 @@ def test_schemas_come_from_the_validators(client: FlaskClient) -> None:
     assert any(p["name"] == "Idempotency-Key" for p in issue["parameters"])
     stats = {p["name"] for p in spec["paths"]["/api/v1/stats"]["get"]["parameters"]}
     assert stats == {"from", "to", "by"}
+
+
+def test_writes_declare_the_size_and_busy_answers(client: FlaskClient) -> None:
+    spec = client.get("/api/v1/openapi.json").get_json()
+    assert {"413", "503"} <= set(spec["paths"]["/api/v1/tickets"]["post"]["responses"])
+    assert "503" not in spec["paths"]["/api/v1/queue"]["get"]["responses"]
+
+
+def test_an_answer_that_drifts_from_the_document_is_caught(
+        client: FlaskClient, world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tests' response check (CHECK_RESPONSES) refuses a field the schema does not have,
+    and a status the operation does not declare."""
+    ticket = issue(client, world)
+    path = f"/api/v1/tickets/{ticket['id']}"
+    assert client.get(path, headers=world.headers("officer1")).status_code == 200
+    original = serialize.ticket_json
+    monkeypatch.setattr(serialize, "ticket_json",
+                        lambda *a, **k: {**original(*a, **k), "secret": "x"})
+    with pytest.raises(UndocumentedAnswer, match="does not match its schema"):
+        client.get(path, headers=world.headers("officer1"))
+    monkeypatch.setattr(serialize, "ticket_json", original)
+    # a reprint (202) is declared; a cancel answering 202 would not be
+    monkeypatch.setattr("hall.api.tickets.jsonify",
+                        lambda body: flask.Response(flask.json.dumps(body), 202,
+                                                    mimetype="application/json"))
+    with pytest.raises(UndocumentedAnswer, match="does not declare"):
+        client.post(path + "/cancel", headers=world.headers("officer1"))

@@ -87,7 +87,7 @@ def list_devices(principal: Principal) -> Any:
 
 
 @endpoint("/centre/opening-hours", "PUT", summary="Set when kiosks issue numbers",
-          roles=ADMIN, body=s.OpeningHoursIn, responses={200: s.OpeningHoursIn})
+          roles=ADMIN, body=s.OpeningHoursIn, responses={200: s.OpeningHoursOut})
 def set_opening_hours(principal: Principal, body: s.OpeningHoursIn) -> Any:
     session = get_session()
     centre = session.merge(principal.centre)

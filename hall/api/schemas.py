@@ -157,6 +157,13 @@ class OpeningHoursIn(Body):
         return self
 
 
+class OpeningHoursOut(Out):
+    """The opening hours as stored: sessions per weekday, "0" = Monday … "6" = Sunday."""
+
+    days: dict[Literal["0", "1", "2", "3", "4", "5", "6"],
+               list[tuple[HourMinute, HourMinute]]]
+
+
 class TicketIn(Body):
     field: Code
     priority: bool = False

@@ -10,6 +10,8 @@ from dataclasses import field
 from typing import Any
 
 from flask import Blueprint
+from flask import Response
+from flask import current_app
 from flask import request
 from pydantic import BaseModel
 from pydantic import ValidationError
@@ -39,7 +41,8 @@ bp.record_once(lambda state: state.app.url_map.converters.update(int=AsciiIntege
 ERRORS = {
     400: "Invalid body or parameters", 401: "No or bad token",
     403: "The token may not do this", 404: "No such thing",
-    409: "The state forbids it", 429: "Too many requests",
+    409: "The state forbids it", 413: "The body is larger than the server takes",
+    429: "Too many requests", 503: "The database is busy; try again in a moment",
 }  # fmt: skip
 
 
@@ -127,9 +130,63 @@ def endpoint(rule: str, method: str, *, summary: str, roles: frozenset[str],
             return view(principal, **kwargs)
 
         bp.add_url_rule(rule, endpoint=view.__name__, view_func=wrapper, methods=[method])
+        _BY_ENDPOINT[f"{bp.name}.{view.__name__}"] = OPERATIONS[-1]
         return wrapper
 
     return decorate
+
+
+_BY_ENDPOINT: dict[str, Operation] = {}
+# Answers every operation may give besides the ones it declares (see `_operation`), and
+# those of every operation that writes (a body too large; the write gate's wait timed out).
+COMMON = (400, 401, 403)
+WRITES = (413, 503)
+
+
+def _common(method: str) -> tuple[int, ...]:
+    return COMMON + (WRITES if method != "GET" else ())
+
+
+class UndocumentedAnswer(AssertionError):
+    """An answer that the OpenAPI document does not describe (CHECK_RESPONSES)."""
+
+
+@bp.after_request
+def _check_response(response: Response) -> Response:
+    """With CHECK_RESPONSES (the tests): every answer of an operation must be one the
+    OpenAPI document declares, with a body its response model accepts, so the document and
+    the code cannot drift apart."""
+    if not current_app.config.get("CHECK_RESPONSES"):
+        return response
+    operation = _BY_ENDPOINT.get(request.endpoint or "")
+    if operation is None or response.status_code >= 500:
+        return response  # the document itself; a 5xx is a failure the tests see anyway
+    status = response.status_code
+    if status in operation.responses:
+        model = operation.responses[status]
+    elif status in _common(operation.method):
+        model = ErrorOut
+    else:
+        raise UndocumentedAnswer(f"{operation.method} {operation.rule} answered {status}, "
+                                 f"which the document does not declare")
+    body = response.get_json(silent=True) if response.is_json else None
+    try:
+        if model is None:
+            if response.get_data():
+                raise UndocumentedAnswer(f"{operation.method} {operation.rule} {status} "
+                                         "should have no body")
+        elif isinstance(model, list):
+            if not isinstance(body, list):
+                raise UndocumentedAnswer(f"{operation.method} {operation.rule} {status}: "
+                                         "a list was declared")
+            for item in body:
+                model[0].model_validate(item)
+        else:
+            model.model_validate(body)
+    except ValidationError as exc:
+        raise UndocumentedAnswer(f"{operation.method} {operation.rule} {status} does not match "
+                                 f"its schema: {exc}") from None
+    return response
 
 
 def _path(rule: str) -> tuple[str, list[dict[str, Any]]]:
@@ -187,7 +244,7 @@ def _operation(op: Operation) -> dict[str, Any]:
         elif model is not None:
             response["content"] = {"application/json": {"schema": _ref(model)}}
         item["responses"][str(status)] = response
-    for status in (400, 401, 403):
+    for status in _common(op.method):
         item["responses"].setdefault(str(status), {
             "description": ERRORS[status],
             "content": {"application/json": {"schema": _ref(ErrorOut)}},
