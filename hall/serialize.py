@@ -99,9 +99,11 @@ def queue_json(session: Session, centre: Centre, now: datetime) -> dict[str, Any
     counters = session.scalars(
         select(Counter).where(Counter.centre_id == centre.id).order_by(Counter.number)
     ).unique()
+    calls = queue.recent_calls(session, centre.id)
+    tickets.preload_records(session, [*active.values(), *(ticket for _, ticket in calls)])
     recent = [
         call_json(session, ticket, centre, now, event.kind == "recalled", event.at)
-        for event, ticket in queue.recent_calls(session, centre.id)
+        for event, ticket in calls
         if ticket.counter is not None
     ]
     return {
