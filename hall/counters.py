@@ -71,12 +71,40 @@ _CURRENT = select(Ticket).where(
 
 def held(session: Session, centre_id: int, number: int, officer: User) -> Counter:
     """The counter, locked, checked to be held by this officer."""
-    counter = find_counter(session, centre_id, number, lock=True)
+    return _check_holder(find_counter(session, centre_id, number, lock=True), officer)
+
+
+def _check_holder(counter: Counter, officer: User) -> Counter:
     if counter.officer_id is None:
         raise CounterClosed()
     if counter.officer_id != officer.id:
         raise CounterBusy()
     return counter
+
+
+# The counter locked with its current ticket, in one round trip (each counter action needs
+# both); only the counter's row is locked.
+_HELD = (
+    select(Counter, Ticket)
+    .outerjoin(Ticket, (Ticket.counter_id == Counter.id) & Ticket.status.in_(
+        bindparam("active", ACTIVE, expanding=True, literal_execute=True)))
+    .where(Counter.centre_id == bindparam("centre"), Counter.number == bindparam("number"))
+    .options(lazyload(Counter.field_links))
+    .with_for_update(of=Counter)
+    .execution_options(populate_existing=True)
+)
+
+
+def held_with_current(session: Session, centre_id: int, number: int, officer: User
+                      ) -> tuple[Counter, Ticket | None]:
+    """The counter, locked and checked to be held by this officer, and the ticket called to
+    or served at it, if any."""
+    if not 1 <= number <= 2**31 - 1:
+        raise UnknownCounter()
+    row = session.execute(_HELD, {"centre": centre_id, "number": number}).unique().first()
+    if row is None:
+        raise UnknownCounter()
+    return _check_holder(row[0], officer), row[1]
 
 
 def open_counter(session: Session, centre_id: int, number: int, officer: User) -> Counter:
@@ -97,8 +125,8 @@ def open_counter(session: Session, centre_id: int, number: int, officer: User) -
 
 def close_counter(session: Session, centre_id: int, number: int, officer: User) -> Counter:
     """The officer leaves the counter; it must have no ticket in progress."""
-    counter = held(session, centre_id, number, officer)
-    if current_ticket(session, counter) is not None:
+    counter, current = held_with_current(session, centre_id, number, officer)
+    if current is not None:
         raise TicketInProgress()
     counter.officer_id, counter.state = None, "closed"
     counter.pause_reason = counter.paused_at = None
@@ -109,8 +137,8 @@ def close_counter(session: Session, centre_id: int, number: int, officer: User) 
 def pause(session: Session, centre_id: int, number: int, officer: User, reason: str,
           now: datetime) -> Counter:
     """The officer steps away: nobody is called here until resume; no ticket may be in progress."""
-    counter = held(session, centre_id, number, officer)
-    if current_ticket(session, counter) is not None:
+    counter, current = held_with_current(session, centre_id, number, officer)
+    if current is not None:
         raise TicketInProgress()
     if counter.state != "paused":
         counter.paused_at = now
@@ -128,10 +156,10 @@ def resume(session: Session, centre_id: int, number: int, officer: User) -> Coun
 
 def _ready(session: Session, centre_id: int, number: int, officer: User) -> Counter:
     """The officer's counter, open (not paused) and with no ticket in progress."""
-    counter = held(session, centre_id, number, officer)
+    counter, current = held_with_current(session, centre_id, number, officer)
     if counter.state == "paused":
         raise CounterPaused()
-    if current_ticket(session, counter) is not None:
+    if current is not None:
         raise TicketInProgress()
     return counter
 
@@ -290,17 +318,18 @@ def call_next(session: Session, centre_id: int, number: int, officer: User,
     raise WrongState("Số này vừa được quầy khác gọi; hãy gọi lại")
 
 
-def _current(session: Session, counter: Counter) -> Ticket:
-    ticket = current_ticket(session, counter)
+def _current(session: Session, centre_id: int, number: int, officer: User
+             ) -> tuple[Counter, Ticket]:
+    counter, ticket = held_with_current(session, centre_id, number, officer)
     if ticket is None:
         raise NoCurrentTicket()
-    return ticket
+    return counter, ticket
 
 
 def _step(session: Session, centre_id: int, number: int, officer: User, now: datetime,
           expected: tuple[str, ...], status: str, kind: str, **values: datetime) -> Ticket:
     """Move the counter's current ticket along one arrow of the state diagram."""
-    ticket = _current(session, held(session, centre_id, number, officer))
+    _, ticket = _current(session, centre_id, number, officer)
     if not mark(session, ticket, expected, status, **values):
         raise WrongState()
     log(session, ticket, kind, now, Actor(user_id=officer.id))
@@ -338,8 +367,7 @@ def transfer(session: Session, centre_id: int, number: int, officer: User, now: 
     same number and priority, queued by its first issue time."""
     if (field_code is None) == (counter_number is None):
         raise Invalid("Chọn đúng một lĩnh vực hoặc một quầy để chuyển", "invalid_body")
-    counter = held(session, centre_id, number, officer)
-    old = _current(session, counter)
+    counter, old = _current(session, centre_id, number, officer)
     target_field = find_field(session, centre_id, field_code) if field_code else old.field
     target = find_counter(session, centre_id, counter_number) if counter_number else None
     if not mark(session, old, ACTIVE, "transferred", finished_at=now):
