@@ -14,6 +14,7 @@ from sqlalchemy import literal
 from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy import union_all
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import lazyload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -34,6 +35,7 @@ from hall.models import Ticket
 from hall.models import User
 from hall.models.ticket import ACTIVE
 from hall.tickets import Actor
+from hall.tickets import field_by_id
 from hall.tickets import find_field
 from hall.tickets import log
 from hall.tickets import mark
@@ -260,18 +262,24 @@ def field_ranks(session: Session, counter: Counter) -> tuple[tuple[int, int], ..
     return ranks
 
 
+def _statement(kind: str, session: Session, centre_id: int, counter: Counter) -> Any:
+    ranks = field_ranks(session, counter)
+    key = (kind, centre_id, counter.id, ranks)
+    statement = _ORDERS.get(key)
+    if statement is None:
+        if len(_ORDERS) > 1000:
+            _ORDERS.clear()
+        build = _next_in_line if kind == "next" else _take_next
+        statement = _ORDERS[key] = build(centre_id, counter.id, dict(ranks))
+    return statement
+
+
 def next_in_line(session: Session, centre_id: int, counter: Counter) -> Select[Any]:
     """The id of the ticket this counter calls next, in `queue_order`'s order, read from the
     head of each line it serves (its own targeted line, each field's line, priority and
     normal apart): one index probe per line and a sort of those few heads, whatever the
     length of the lines (sorting every waiting ticket cost milliseconds at a few thousand)."""
-    ranks = field_ranks(session, counter)
-    key = ("next", centre_id, counter.id, ranks)
-    statement = _ORDERS.get(key)
-    if statement is None:
-        if len(_ORDERS) > 1000:
-            _ORDERS.clear()
-        statement = _ORDERS[key] = _next_in_line(centre_id, counter.id, dict(ranks))
+    statement: Select[Any] = _statement("next", session, centre_id, counter)
     return statement
 
 
@@ -292,10 +300,21 @@ def _next_in_line(centre_id: int, counter_id: int, ranks: dict[int, int]) -> Sel
                     .order_by(Ticket.queued_at, Ticket.id).limit(1).subquery())
             heads.append(select(*head.c))  # SQLite: a LIMIT inside a UNION needs a subquery
     every = union_all(*heads).subquery("heads")
-    first = (select(every.c.id)
-             .order_by(every.c.priority.desc(), every.c.rank, every.c.queued_at, every.c.id)
-             .limit(1).scalar_subquery())
-    return select(Ticket).where(Ticket.id == first)  # the whole ticket in the same round trip
+    return (select(every.c.id)
+            .order_by(every.c.priority.desc(), every.c.rank, every.c.queued_at, every.c.id)
+            .limit(1))
+
+
+def _take_next(centre_id: int, counter_id: int, ranks: dict[int, int]) -> Any:
+    """UPDATE the first of the heads to called at this counter, if it still waits, RETURNING
+    the ticket: choice and compare-and-set in one round trip."""
+    first = _next_in_line(centre_id, counter_id, ranks).scalar_subquery()
+    return (update(Ticket)
+            .where(Ticket.id == first, Ticket.status == "waiting")
+            .values(status="called", called_at=bindparam("now"), counter_id=counter_id,
+                    officer_id=bindparam("officer"))
+            .returning(Ticket)
+            .execution_options(synchronize_session=False, populate_existing=True))
 
 
 CALL_TRIES = 20
@@ -303,18 +322,19 @@ CALL_TRIES = 20
 
 def call_next(session: Session, centre_id: int, number: int, officer: User,
               now: datetime) -> Ticket | None:
-    """Call the next waiting ticket for this counter; None when nobody waits. A counter
-    that loses the race for a ticket to another (PostgreSQL: rows lock one by one) takes
-    the next one: the compare-and-set in `mark` decides, and the next read sees the winner."""
+    """Call the next waiting ticket for this counter; None when nobody waits. One UPDATE
+    chooses the head and moves it to called only if it still waits; a counter that loses
+    that race to another (PostgreSQL: rows lock one by one) finds the next head on the next
+    try, since its UPDATE waited for the winner's commit."""
     counter = _ready(session, centre_id, number, officer)
-    statement = next_in_line(session, centre_id, counter)
+    take = _statement("take", session, centre_id, counter)
     for _ in range(CALL_TRIES):
-        ticket = session.scalars(statement).unique().first()
-        if ticket is None:
-            return None
-        if mark(session, ticket, "waiting", "called", called_at=now, counter_id=counter.id,
-                officer_id=officer.id):
+        ticket = session.scalars(take, {"now": now, "officer": officer.id}).first()
+        if ticket is not None:
+            set_committed_value(ticket, "field", field_by_id(session, centre_id, ticket.field_id))
             return _called(session, ticket, counter, officer, now)
+        if session.scalar(next_in_line(session, centre_id, counter)) is None:
+            return None  # nobody waits; else another counter took the head: try the next
     raise WrongState("Số này vừa được quầy khác gọi; hãy gọi lại")
 
 

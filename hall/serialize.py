@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm import selectinload
 
 from hall import queue
 from hall import tickets
@@ -95,10 +96,12 @@ def call_json(session: Session, ticket: Ticket, centre: Centre, now: datetime, r
 
 def queue_json(session: Session, centre: Centre, now: datetime) -> dict[str, Any]:
     """The snapshot of `GET /api/v1/queue` and of the Socket.IO `state` event."""
-    active = queue.active_by_counter(session, centre.id)
+    # The counters first, with their fields in bulk: the tickets below find them loaded.
     counters = session.scalars(
         select(Counter).where(Counter.centre_id == centre.id).order_by(Counter.number)
-    ).unique()
+        .options(selectinload(Counter.field_links))
+    ).unique().all()
+    active = queue.active_by_counter(session, centre.id)
     calls = queue.recent_calls(session, centre.id)
     tickets.preload_records(session, [*active.values(), *(ticket for _, ticket in calls)])
     recent = [

@@ -98,6 +98,19 @@ def find_field(session: Session, centre_id: int, code: str) -> Field:
     return field
 
 
+def field_by_id(session: Session, centre_id: int, field_id: int) -> Field:
+    """The centre's field with this id (remembered like `find_field`)."""
+    remembered = _fields.get(session, (centre_id, field_id))
+    if remembered is not None:
+        return cache.attach(session, remembered)
+    generation = cache.generation()
+    field = session.get(Field, field_id)
+    if field is None or field.centre_id != centre_id:
+        raise UnknownField()
+    _fields.put(session, (centre_id, field_id), cache.snapshot(field), generation)
+    return field
+
+
 def get_ticket(session: Session, centre_id: int, ticket_id: int) -> Ticket:
     if not 1 <= ticket_id <= 2**31 - 1:
         raise UnknownTicket()

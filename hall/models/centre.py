@@ -88,8 +88,8 @@ class Counter(Base):
     centre: Mapped[Centre] = relationship()
     officer: Mapped[User | None] = relationship(lazy="joined")
     field_links: Mapped[list[CounterField]] = relationship(
-        order_by="CounterField.position", cascade="all, delete-orphan", lazy="selectin"
-    )
+        order_by="CounterField.position", cascade="all, delete-orphan", lazy="select"
+    )  # lists of counters load them in bulk (selectinload), one counter when it needs them
 
     __table_args__ = (
         UniqueConstraint("centre_id", "number"),
