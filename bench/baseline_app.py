@@ -26,9 +26,9 @@ from sqlalchemy import String  # noqa: E402
 from sqlalchemy import Table  # noqa: E402
 from sqlalchemy import insert  # noqa: E402
 
-from hall.db import make_engine  # noqa: E402  (same SQLite/PostgreSQL tuning as hall)
-from hall.db import writer  # noqa: E402
 from hall.server import serve  # noqa: E402
+from hall.store.db import make_engine  # noqa: E402  (same SQLite/PostgreSQL tuning as hall)
+from hall.store.db import writer  # noqa: E402
 
 metadata = MetaData()
 rows = Table("bench_rows", metadata, Column("id", Integer, primary_key=True),

@@ -12,7 +12,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from hall.voice import Voice
+from hall.speech.voice import Voice
 
 
 def main() -> None:

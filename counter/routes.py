@@ -16,22 +16,22 @@ from flask_login import login_user
 from flask_login import logout_user
 
 from counter import bp
-from hall import sessions
-from hall import text
-from hall.db import get_session
+from hall.engine import text
 from hall.models import Centre
 from hall.models import Field
+from hall.store.db import get_session
+from hall.web import logins
 
 
 def _form_csrf_ok() -> bool:
-    return text.same_secret(request.form.get("csrf", ""), sessions.csrf_token())
+    return text.same_secret(request.form.get("csrf", ""), logins.csrf_token())
 
 
 @bp.route("/counter/login", methods=["GET", "POST"])
 def login() -> Any:
     error = None
     if request.method == "POST":
-        user = sessions.check_login(request.form.get("username", "")[:64],
+        user = logins.check_login(request.form.get("username", "")[:64],
                                     request.form.get("password", "")[:256])
         if not _form_csrf_ok():
             error = "Phiên đăng nhập đã hết hạn, hãy thử lại"
@@ -39,14 +39,14 @@ def login() -> Any:
             error = "Sai tên đăng nhập hoặc mật khẩu"
         else:
             cookie_session.clear()  # a new session (and CSRF token) on every login
-            login_user(sessions.LoggedIn(user), remember=False)
+            login_user(logins.LoggedIn(user), remember=False)
             target = request.args.get("next", "")
             # Only a path on this site: never an open redirect.
             if not target.startswith("/") or target.startswith("//") or urlsplit(target).netloc:
                 target = url_for("counter.console")
             return redirect(target)
     status = 401 if error else 200
-    return render_template("counter/login.html", error=error, csrf=sessions.csrf_token()), status
+    return render_template("counter/login.html", error=error, csrf=logins.csrf_token()), status
 
 
 @bp.post("/counter/logout")
@@ -65,7 +65,7 @@ def console() -> Any:
     centre = session.get_one(Centre, user.centre_id)
     fields = session.query(Field).filter_by(centre_id=centre.id).order_by(Field.position).all()
     config = {
-        "csrf": sessions.csrf_token(),
+        "csrf": logins.csrf_token(),
         "user": {"username": user.username, "full_name": user.full_name, "role": user.role},
         "centre": {"code": centre.code, "name": centre.name},
         "fields": [{"code": f.code, "name": f.name} for f in fields],

@@ -14,19 +14,19 @@ from flask import request
 from flask import send_file
 
 from display import bp
-from hall import displays
-from hall import pairing
-from hall import text
-from hall import voice
-from hall.db import end
-from hall.db import get_session
-from hall.errors import HallError
-from hall.errors import Invalid
-from hall.errors import Unauthorized
+from hall.engine import displays
+from hall.engine import text
+from hall.engine.errors import HallError
+from hall.engine.errors import Invalid
+from hall.engine.errors import Unauthorized
 from hall.models import Centre
 from hall.models import Counter
 from hall.models import Device
-from hall.numbers_vi import TICKET
+from hall.speech import voice
+from hall.speech.numbers_vi import TICKET
+from hall.store.db import end
+from hall.store.db import get_session
+from hall.web import pairing
 
 DISPLAY_COOKIE, DOOR_COOKIE = "hall_display", "hall_door"
 ASCII_DIGITS = re.compile(r"[0-9]{1,8}")
@@ -70,7 +70,7 @@ def door_page() -> Any:
     centre = session.get_one(Centre, device.centre_id)
     counter = session.get(Counter, device.counter_id) if device.counter_id else None
     if request.args.get("counter"):
-        from hall.counters import find_counter
+        from hall.engine.counters import find_counter
 
         chosen = text.ascii_int(request.args["counter"], 1, 9999)
         if chosen is None:

@@ -8,10 +8,10 @@ from typing import Any
 from flask import Flask
 
 from hall import config
-from hall import db
-from hall import errors
-from hall import realtime
-from hall import sessions
+from hall.engine import errors
+from hall.store import db
+from hall.web import logins
+from hall.web import realtime
 
 
 def build_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -24,7 +24,7 @@ def build_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]
     db.init_app(app)
     errors.register(app)
-    sessions.init_app(app)
+    logins.init_app(app)
 
     from counter import bp as counter_bp
     from display import bp as display_bp

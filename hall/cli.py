@@ -12,13 +12,13 @@ from flask.cli import routes_command
 from flask.cli import shell_command
 from sqlalchemy import select
 
-from hall import admin
-from hall import auth
-from hall import schema
-from hall.clock import utcnow
-from hall.db import session_scope
-from hall.errors import HallError
+from hall.engine import admin
+from hall.engine import auth
+from hall.engine.clock import utcnow
+from hall.engine.errors import HallError
 from hall.models import Centre
+from hall.store import schema
+from hall.store.db import session_scope
 
 
 def _app() -> Flask:
@@ -97,8 +97,8 @@ def token_create(name: str) -> None:
 @click.option("--port", default=5000, show_default=True, type=int)
 def run_command(host: str, port: int) -> None:
     """Serve HTTP and Socket.IO (gevent) for one hall."""
-    from hall.realtime import socketio
     from hall.server import serve
+    from hall.web.realtime import socketio
 
     click.echo(f"hall on http://{host}:{port}/ (async mode {socketio.async_mode})", err=True)
     serve(_app(), host, port)

@@ -9,11 +9,11 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hall import admin
-from hall import auth
+from hall.engine import admin
+from hall.engine import auth
 from hall.models import Device
 from hall.models import Field
-from hall.schema import ensure_default_centre
+from hall.store.schema import ensure_default_centre
 
 PASSWORD = "hall-demo-2026"
 

@@ -10,14 +10,14 @@ from flask import jsonify
 from flask import render_template
 from flask import request
 
-from hall import pairing
-from hall import printing
-from hall import serialize
-from hall import text
-from hall import tickets
 from hall.api.common import now
-from hall.db import get_session
+from hall.engine import print_jobs
+from hall.engine import text
+from hall.engine import tickets
 from hall.models import Centre
+from hall.read import serialize
+from hall.store.db import get_session
+from hall.web import pairing
 from kiosk import bp
 
 
@@ -72,6 +72,6 @@ def kiosk_page() -> Any:
         PAIRING_COOKIE, "kiosk", lambda offered: render_template("kiosk/pair.html", error=offered))
     centre = get_session().get_one(Centre, device.centre_id)
     return render_template("kiosk/kiosk.html", token=token, centre_name=centre.name,
-                           categories=[(key, printing.PRIORITY_LABELS.get(key, key),
-                                        printing.PRIORITY_LABELS_EN.get(key, key))
+                           categories=[(key, print_jobs.PRIORITY_LABELS.get(key, key),
+                                        print_jobs.PRIORITY_LABELS_EN.get(key, key))
                                        for key in centre.priority_categories])

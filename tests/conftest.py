@@ -17,10 +17,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
-from hall import auth
 from hall import create_app
-from hall import schema
-from hall.db import session_scope
+from hall.engine import auth
+from hall.store import schema
+from hall.store.db import session_scope
 from tests.browser import chromium as chromium  # noqa: F401  (fixtures for page tests)
 from tests.browser import page as page  # noqa: F401
 from tests.factories import World

@@ -11,10 +11,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from hall import admin
-from hall import auth
-from hall.db import session_scope
+from hall.engine import admin
+from hall.engine import auth
 from hall.models import Centre
+from hall.store.db import session_scope
 
 FIELDS = [("HT", "Hộ tịch", "A"), ("CT", "Chứng thực", "B"), ("DD", "Đất đai", "C")]
 COUNTERS = [(1, ["HT", "CT"]), (2, ["CT"]), (3, ["DD", "HT"])]

@@ -20,10 +20,10 @@ from sqlalchemy import func  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
 from hall import create_app  # noqa: E402
-from hall import schema  # noqa: E402
-from hall.db import session_scope  # noqa: E402
-from hall.db import write  # noqa: E402
 from hall.models import Centre  # noqa: E402
+from hall.store import schema  # noqa: E402
+from hall.store.db import session_scope  # noqa: E402
+from hall.store.db import write  # noqa: E402
 
 HOLD_S = 0.5
 

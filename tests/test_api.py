@@ -11,9 +11,9 @@ from sqlalchemy import func
 from sqlalchemy import select
 
 from hall.api import schemas
-from hall.db import session_scope
 from hall.models import Centre
 from hall.models import Ticket
+from hall.store.db import session_scope
 from tests.conftest import Clock
 from tests.factories import World
 from tests.factories import issue
@@ -260,7 +260,7 @@ def test_revoked_token_is_refused(app: Flask, client: FlaskClient, world: World,
 def test_a_failed_announcement_loses_nothing(app: Flask, client: FlaskClient, world: World,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
     """Redis down between commit and emit: the answer is still right, the state has it."""
-    from hall import realtime
+    from hall.web import realtime
 
     def broken(*args: Any, **kwargs: Any) -> None:
         raise ConnectionError("message queue unreachable")

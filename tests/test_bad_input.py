@@ -25,15 +25,15 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from hall import sessions
-from hall import text
 from hall.api import schemas
 from hall.api.spec import OPERATIONS
 from hall.api.spec import Operation
 from hall.api.spec import openapi_document
-from hall.db import session_scope
+from hall.engine import text
 from hall.models import Base
 from hall.models import User
+from hall.store.db import session_scope
+from hall.web import logins
 from tests.conftest import Clock
 from tests.conftest import make_app
 from tests.factories import PASSWORD
@@ -261,9 +261,9 @@ def test_session_user_ids_are_ascii(db_app: Flask, hall: tuple[World, dict[str, 
         user_id = session.scalars(select(User.id).order_by(User.id)).first()
     assert user_id is not None
     with db_app.test_request_context():
-        assert sessions._load(str(user_id)) is not None
+        assert logins._load(str(user_id)) is not None
         for bad in (str(user_id).translate(ARABIC_DIGITS), "²", "", "-1", "0", "9" * 40, "1\x00"):
-            assert sessions._load(bad) is None, bad
+            assert logins._load(bad) is None, bad
 
 
 def test_tracking_pages_with_odd_tokens(http: FlaskClient, hall: tuple[World, dict[str, Any]]) -> None:

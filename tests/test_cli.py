@@ -13,8 +13,8 @@ import requests
 from sqlalchemy import inspect
 from sqlalchemy import text
 
-from hall import schema
-from hall.db import make_engine
+from hall.store import schema
+from hall.store.db import make_engine
 from tests.servers import ROOT
 
 

@@ -55,7 +55,7 @@ def test_a_writer_that_dies_half_way_frees_the_lock_at_once(tmp_path: Path) -> N
 def test_strict_mode_refuses_a_write_in_a_read_transaction(tmp_path: Path, statement: str) -> None:
     from sqlalchemy import text
 
-    from hall.db import make_engine
+    from hall.store.db import make_engine
 
     engine = make_engine(f"sqlite:///{tmp_path / 'strict.sqlite'}", strict=True)
     with engine.begin() as connection:

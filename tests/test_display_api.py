@@ -6,8 +6,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from hall.api import schemas
-from hall.db import session_scope
 from hall.models import Device
+from hall.store.db import session_scope
 from tests.factories import World
 from tests.factories import post
 from tests.test_api import check_error

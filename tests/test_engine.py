@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hall import counters
-from hall import errors
-from hall import queue
-from hall import tickets
+from hall.engine import counters
+from hall.engine import errors
+from hall.engine import lines
+from hall.engine import tickets
 from hall.models import Centre
 from hall.models import Field
 from hall.models import Ticket
@@ -159,8 +159,8 @@ def test_transfer_keeps_number_priority_and_place(session: Session, world: World
     assert (old.status, new.status) == ("transferred", "waiting")
     assert (new.number, new.priority, new.field.code) == (original.number, True, "CT")
     assert new.tracking_token == original.tracking_token
-    assert queue.waiting_ahead(session, new) == 0
-    assert queue.waiting_ahead(session, later_ct) == 1
+    assert lines.waiting_ahead(session, new) == 0
+    assert lines.waiting_ahead(session, later_ct) == 1
     second = open_at(session, 2, "officer2")
     called = counters.call_next(session, centre_id, 2, second, clock.now)
     assert called is not None and called.id == new.id
@@ -205,9 +205,9 @@ def test_expected_wait_uses_recent_service_and_open_counters(session: Session, w
         counters.finish(session, centre.id, 1, user, clock.advance(service_s))
         session.commit()
     waiting = [give(session, clock) for _ in range(5)]
-    ahead = queue.waiting_ahead(session, waiting[4])
+    ahead = lines.waiting_ahead(session, waiting[4])
     assert ahead == 4
-    assert queue.estimated_wait_s(session, waiting[4], ahead, centre, clock.now) == 600
+    assert lines.estimated_wait_s(session, waiting[4], ahead, centre, clock.now) == 600
     open_at(session, 3, "officer3")  # counter 3 also serves HT: two counters share the line
-    assert queue.estimated_wait_s(session, waiting[4], ahead, centre, clock.now) == 300
-    assert queue.estimated_wait_s(session, waiting[0], 0, centre, clock.now) == 0
+    assert lines.estimated_wait_s(session, waiting[4], ahead, centre, clock.now) == 300
+    assert lines.estimated_wait_s(session, waiting[0], 0, centre, clock.now) == 0

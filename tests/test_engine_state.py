@@ -17,10 +17,10 @@ from hypothesis.stateful import rule
 from hypothesis.stateful import run_state_machine_as_test
 from sqlalchemy import select
 
-from hall import counters
-from hall import queue
-from hall import tickets
-from hall.errors import HallError
+from hall.engine import counters
+from hall.engine import lines
+from hall.engine import tickets
+from hall.engine.errors import HallError
 from hall.models import Centre
 from hall.models import CounterField
 from hall.models import LineCount
@@ -117,9 +117,9 @@ class QueueMachine(RuleBasedStateMachine):
         def issue_and_check_place() -> Ticket:
             ticket = tickets.issue(self.session, self.centre, field, now=self.clock.now,
                                    actor=tickets.Actor(), source="kiosk", priority=priority)
-            known = queue.waiting_ahead(self.session, ticket)  # from the line's counts
-            queue.forget_places(self.session)
-            assert known == queue.waiting_ahead(self.session, ticket)  # counted ticket by ticket
+            known = lines.waiting_ahead(self.session, ticket)  # from the line's counts
+            lines.forget_places(self.session)
+            assert known == lines.waiting_ahead(self.session, ticket)  # counted ticket by ticket
             return ticket
 
         ticket = self.attempt(issue_and_check_place)

@@ -10,10 +10,10 @@ from typing import Any
 from sqlalchemy import func
 from sqlalchemy import select
 
-from hall import tickets
-from hall.db import session_scope
+from hall.engine import tickets
 from hall.models import Centre
 from hall.models import Ticket
+from hall.store.db import session_scope
 from tests.conftest import Clock
 from tests.conftest import make_app
 from tests.factories import build_world

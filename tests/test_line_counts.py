@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy import update
 
-from hall.db import session_scope
 from hall.models import LineCount
 from hall.models import Ticket
+from hall.store.db import session_scope
 from tests.conftest import Clock
 from tests.conftest import make_app
 from tests.factories import build_world

@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from hall.db import session_scope
 from hall.models import Field
 from hall.models import Ticket
+from hall.store.db import session_scope
 from tests.conftest import Clock
 from tests.conftest import make_app
 from tests.factories import World

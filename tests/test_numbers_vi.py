@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from hall.numbers_vi import read_number
-from hall.numbers_vi import read_ticket
+from hall.speech.numbers_vi import read_number
+from hall.speech.numbers_vi import read_ticket
 
 TABLE = [
     (0, "không"), (1, "một"), (4, "bốn"), (5, "năm"), (10, "mười"), (11, "mười một"),

@@ -8,8 +8,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from openapi_spec_validator import validate
 
-from hall import serialize
 from hall.api.spec import UndocumentedAnswer
+from hall.read import serialize
 from tests.factories import World
 from tests.factories import issue
 

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from hall.db import session_scope
 from hall.models import Field
+from hall.store.db import session_scope
 from tests.conftest import Clock
 from tests.conftest import make_app
 from tests.factories import World

@@ -12,10 +12,10 @@ from flask.testing import FlaskClient
 from PIL import ImageChops
 from sqlalchemy import select
 
-from hall import printing
-from hall.db import session_scope
+from hall.engine import print_jobs
 from hall.models import PrintJob
-from hall.realtime import socketio
+from hall.store.db import session_scope
+from hall.web.realtime import socketio
 from printer.ticket import render
 from tests.conftest import Clock
 from tests.conftest import make_app
@@ -64,7 +64,7 @@ def test_issued_ticket_prints_exactly_what_was_rendered(hall: Any) -> None:
         [job] = printer.wait_for_jobs(1)
         wait_until(lambda: job_status(app, ticket["print"]["job"]) == "printed")
     with app.app_context(), session_scope(app) as session:
-        description = printing.describe(session, session.get_one(PrintJob, ticket["print"]["job"]),
+        description = print_jobs.describe(session, session.get_one(PrintJob, ticket["print"]["job"]),
                                         576, Clock().now)
     assert description.number == ticket["number"] == "A001"
     assert description.priority_label == "Người cao tuổi"
@@ -120,7 +120,7 @@ def test_printer_failing_mid_job_tells_the_kiosk_and_a_retry_prints_once(hall: A
         [job] = printer.jobs
     [printed] = raster_images(job)
     with app.app_context(), session_scope(app) as session:
-        description = printing.describe(session, session.get_one(PrintJob, ticket["print"]["job"]),
+        description = print_jobs.describe(session, session.get_one(PrintJob, ticket["print"]["job"]),
                                         576, Clock().now)
     assert ImageChops.difference(printed.convert("L"), render(description).convert("L")).getbbox() is None
 
@@ -164,5 +164,5 @@ def test_jobs_for_tickets_already_called_are_not_retried(hall: Any) -> None:
     post(client, world, "officer1", "/counters/1/open")
     post(client, world, "officer1", "/counters/1/call-next")
     with app.app_context(), session_scope(app) as session:
-        assert printing.due_jobs(session) == []
+        assert print_jobs.due_jobs(session) == []
         assert session.scalars(select(PrintJob.attempts)).one() >= 1

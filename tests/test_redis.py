@@ -8,9 +8,9 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import select
 
-from hall import realtime
-from hall.db import session_scope
 from hall.models import Centre
+from hall.store.db import session_scope
+from hall.web import realtime
 from tests.conftest import Clock
 from tests.conftest import make_app
 from tests.conftest import needs_redis

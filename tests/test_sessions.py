@@ -7,7 +7,7 @@ import re
 from flask import Flask
 from flask.testing import FlaskClient
 
-from hall.realtime import socketio
+from hall.web.realtime import socketio
 from tests.factories import PASSWORD
 from tests.factories import World
 from tests.test_api import check_error
@@ -73,8 +73,8 @@ def test_logout_needs_the_form_token(client: FlaskClient, world: World) -> None:
 
 
 def test_a_deactivated_officer_is_logged_out(app: Flask, client: FlaskClient, world: World) -> None:
-    from hall.db import session_scope
     from hall.models import User
+    from hall.store.db import session_scope
 
     log_in(client)
     csrf = page_csrf(client)

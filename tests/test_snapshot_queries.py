@@ -11,9 +11,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from hall import serialize
-from hall.db import session_scope
 from hall.models import Centre
+from hall.read import serialize
+from hall.store.db import session_scope
 from tests.conftest import Clock
 from tests.factories import World
 from tests.factories import issue

@@ -8,7 +8,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from hall.api import schemas
-from hall.stats import durations
+from hall.read.stats import durations
 from tests.conftest import Clock
 from tests.factories import World
 from tests.factories import issue

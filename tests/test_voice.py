@@ -11,8 +11,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from hall import voice
-from hall.voice import Voice
+from hall.speech import voice
+from hall.speech.voice import Voice
 from tests.factories import World
 from tests.test_api import check_error
 

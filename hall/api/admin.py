@@ -8,18 +8,18 @@ from flask import jsonify
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from hall import admin
-from hall import displays
-from hall import queue
-from hall import serialize
 from hall.api import schemas as s
 from hall.api.common import now
 from hall.api.spec import endpoint
-from hall.auth import ANY
-from hall.auth import Principal
-from hall.auth import issue_user_token
-from hall.db import get_session
-from hall.errors import Duplicate
+from hall.engine import admin
+from hall.engine import displays
+from hall.engine import lines
+from hall.engine.auth import ANY
+from hall.engine.auth import Principal
+from hall.engine.auth import issue_user_token
+from hall.engine.errors import Duplicate
+from hall.read import serialize
+from hall.store.db import get_session
 
 ADMIN = frozenset({"admin"})
 MANAGERS = frozenset({"admin", "manager"})
@@ -49,8 +49,8 @@ def create_field(principal: Principal, body: s.FieldIn) -> Any:
           responses={200: [s.FieldOut]})
 def list_fields(principal: Principal) -> Any:
     session = get_session()
-    rows = queue.fields_with_counts(session, principal.centre.id)
-    availability = queue.field_availability(session, principal.centre, now())
+    rows = lines.fields_with_counts(session, principal.centre.id)
+    availability = lines.field_availability(session, principal.centre, now())
     return jsonify([
         {**serialize.field_json(field, waiting), "state": availability[field.id][0],
          "estimated_wait_s": availability[field.id][1]}

@@ -7,7 +7,7 @@ from datetime import datetime
 from flask import current_app
 from flask import request
 
-from hall.clock import utcnow
+from hall.engine.clock import utcnow
 
 
 def now() -> datetime:

@@ -9,19 +9,19 @@ from typing import Any
 from flask import jsonify
 from sqlalchemy.orm import Session
 
-from hall import counters
-from hall import realtime
-from hall import serialize
-from hall import stats
 from hall.api import schemas as s
 from hall.api.common import now
 from hall.api.spec import endpoint
-from hall.auth import USERS
-from hall.auth import Principal
-from hall.clock import service_day
-from hall.db import get_session
+from hall.engine import counters
+from hall.engine.auth import USERS
+from hall.engine.auth import Principal
+from hall.engine.clock import service_day
 from hall.models import Ticket
 from hall.models import User
+from hall.read import serialize
+from hall.read import stats
+from hall.store.db import get_session
+from hall.web import realtime
 
 TICKET = {200: s.TicketOut, 404: s.ErrorOut, 409: s.ErrorOut}
 COUNTER = {200: s.CounterOut, 404: s.ErrorOut, 409: s.ErrorOut}

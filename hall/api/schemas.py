@@ -20,7 +20,7 @@ from pydantic_core import CoreSchema
 from pydantic_core import PydanticCustomError
 from pydantic_core import core_schema
 
-from hall import text
+from hall.engine import text
 from printer import transport
 
 

@@ -18,13 +18,13 @@ from pydantic import ValidationError
 from pydantic.json_schema import models_json_schema
 from werkzeug.routing import IntegerConverter
 
-from hall import auth
-from hall import db
-from hall import text
 from hall.api.schemas import ErrorOut
-from hall.db import get_session
-from hall.errors import Invalid
-from hall.errors import Unauthorized
+from hall.engine import auth
+from hall.engine import text
+from hall.engine.errors import Invalid
+from hall.engine.errors import Unauthorized
+from hall.store import db
+from hall.store.db import get_session
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -88,9 +88,9 @@ def parse_query(model: type[BaseModel]) -> BaseModel:
 def authenticate() -> auth.Principal:
     header = request.headers.get("Authorization", "")
     if not header:
-        from hall import sessions
+        from hall.web import logins
 
-        if (by_session := sessions.request_principal()) is not None:
+        if (by_session := logins.request_principal()) is not None:
             return by_session
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():

@@ -7,13 +7,13 @@ from typing import Any
 from flask import current_app
 from flask import jsonify
 
-from hall import stats
 from hall.api import schemas as s
 from hall.api.spec import endpoint
-from hall.auth import Principal
-from hall.db import end
-from hall.db import get_session
-from hall.db import off_hub
+from hall.engine.auth import Principal
+from hall.read import stats
+from hall.store.db import end
+from hall.store.db import get_session
+from hall.store.db import off_hub
 
 
 @endpoint("/stats", "GET", summary="Wait, service and rating figures", query=s.StatsQuery,

@@ -9,24 +9,24 @@ from flask import jsonify
 from flask import request
 from sqlalchemy.exc import IntegrityError
 
-from hall import print_queue
-from hall import printing
-from hall import ratings
-from hall import realtime
-from hall import serialize
-from hall import text
-from hall import tickets
 from hall.api import schemas as s
 from hall.api.common import now
 from hall.api.common import public_url
 from hall.api.spec import endpoint
-from hall.auth import ANY
-from hall.auth import USERS
-from hall.auth import Principal
-from hall.db import get_session
-from hall.errors import AlreadyRated
-from hall.errors import Forbidden
-from hall.errors import Invalid
+from hall.engine import print_jobs
+from hall.engine import ratings
+from hall.engine import text
+from hall.engine import tickets
+from hall.engine.auth import ANY
+from hall.engine.auth import USERS
+from hall.engine.auth import Principal
+from hall.engine.errors import AlreadyRated
+from hall.engine.errors import Forbidden
+from hall.engine.errors import Invalid
+from hall.read import serialize
+from hall.store.db import get_session
+from hall.web import print_worker
+from hall.web import realtime
 
 ISSUERS = USERS | {"kiosk"}
 
@@ -66,7 +66,7 @@ def issue_ticket(principal: Principal, body: s.TicketIn) -> Any:
             tickets.remember_key(session, principal.credential, key, ticket)
         if principal.device is not None and principal.device.printer != "none":
             # a kiosk with a printer: it gets the ticket after the commit
-            job = printing.queue_job(session, ticket, principal.device, moment, public_url())
+            job = print_jobs.queue_job(session, ticket, principal.device, moment, public_url())
         session.commit()
     except IntegrityError:
         # The same key raced us from another request: answer with its ticket.
@@ -81,7 +81,7 @@ def issue_ticket(principal: Principal, body: s.TicketIn) -> Any:
     answer = serialize.ticket_json(session, ticket, centre, moment)
     realtime.queue_changed(session, centre)
     if job is not None:
-        print_queue.dispatch(current_app._get_current_object(), job.id)  # type: ignore[attr-defined]
+        print_worker.dispatch(current_app._get_current_object(), job.id)  # type: ignore[attr-defined]
     answer["print"] = {"job": job.id, "status": "pending"} if job else None
     return jsonify(answer), 201
 
@@ -109,9 +109,9 @@ def cancel_ticket(principal: Principal, ticket_id: int) -> Any:
           roles=USERS, responses={202: s.PrintOut, 404: s.ErrorOut, 409: s.ErrorOut})
 def reprint_ticket(principal: Principal, ticket_id: int) -> Any:
     session = get_session()
-    job = printing.reprint(session, principal.centre.id, ticket_id, now(), public_url())
+    job = print_jobs.reprint(session, principal.centre.id, ticket_id, now(), public_url())
     session.commit()
-    print_queue.dispatch(current_app._get_current_object(), job.id)  # type: ignore[attr-defined]
+    print_worker.dispatch(current_app._get_current_object(), job.id)  # type: ignore[attr-defined]
     return jsonify({"job": job.id, "status": job.status}), 202
 
 

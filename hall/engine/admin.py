@@ -8,18 +8,18 @@ from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hall import auth
-from hall.counters import find_counter
-from hall.errors import Duplicate
-from hall.errors import Invalid
-from hall.errors import NotFound
+from hall.engine import auth
+from hall.engine.counters import find_counter
+from hall.engine.errors import Duplicate
+from hall.engine.errors import Invalid
+from hall.engine.errors import NotFound
+from hall.engine.tickets import find_field
 from hall.models import Centre
 from hall.models import Counter
 from hall.models import CounterField
 from hall.models import Device
 from hall.models import Field
 from hall.models import User
-from hall.tickets import find_field
 
 
 def add_field(session: Session, centre: Centre, code: str, name: str, **options: object) -> Field:
@@ -102,7 +102,7 @@ def find_user(session: Session, centre: Centre, username: str) -> User:
 
 def devices_with_printers(session: Session, centre: Centre) -> list[dict[str, object]]:
     """Every device of the centre, with its printer's state and unprinted jobs."""
-    from hall.clock import local_iso
+    from hall.engine.clock import local_iso
     from hall.models import PrintJob
 
     waiting = dict(session.execute(

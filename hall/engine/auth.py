@@ -12,12 +12,12 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash
 from werkzeug.security import generate_password_hash
 
-from hall import cache
-from hall.errors import Forbidden
+from hall.engine.errors import Forbidden
 from hall.models import ApiToken
 from hall.models import Centre
 from hall.models import Device
 from hall.models import User
+from hall.store import cache
 
 USERS = frozenset({"admin", "manager", "officer"})
 ANY = frozenset({"admin", "manager", "officer", "kiosk", "display", "tablet"})
@@ -87,7 +87,7 @@ _principals: cache.Remembered[tuple[str, Centre, User | None, Device | None]] = 
 
 def principal_for(session: Session, token: str) -> Principal | None:
     """The live user or device behind a bearer token, or None. Remembered for a moment
-    (hall.cache): a revocation in this process counts at once, from another within seconds."""
+    (hall.store.cache): a revocation in this process counts at once, from another within seconds."""
     if not token or len(token) > 200:
         return None
     digest = hash_token(token)

@@ -19,27 +19,27 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm import lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from hall import cache
-from hall.errors import CounterBusy
-from hall.errors import CounterClosed
-from hall.errors import CounterPaused
-from hall.errors import Invalid
-from hall.errors import NoCurrentTicket
-from hall.errors import TicketInProgress
-from hall.errors import UnknownCounter
-from hall.errors import UnknownTicket
-from hall.errors import WrongState
+from hall.engine.errors import CounterBusy
+from hall.engine.errors import CounterClosed
+from hall.engine.errors import CounterPaused
+from hall.engine.errors import Invalid
+from hall.engine.errors import NoCurrentTicket
+from hall.engine.errors import TicketInProgress
+from hall.engine.errors import UnknownCounter
+from hall.engine.errors import UnknownTicket
+from hall.engine.errors import WrongState
+from hall.engine.tickets import Actor
+from hall.engine.tickets import field_by_id
+from hall.engine.tickets import find_field
+from hall.engine.tickets import log
+from hall.engine.tickets import mark
+from hall.engine.tickets import no_records
 from hall.models import Counter
 from hall.models import CounterField
 from hall.models import Ticket
 from hall.models import User
 from hall.models.ticket import ACTIVE
-from hall.tickets import Actor
-from hall.tickets import field_by_id
-from hall.tickets import find_field
-from hall.tickets import log
-from hall.tickets import mark
-from hall.tickets import no_records
+from hall.store import cache
 
 
 def find_counter(session: Session, centre_id: int, number: int, lock: bool = False) -> Counter:
@@ -252,7 +252,7 @@ _ranks: cache.Remembered[tuple[tuple[int, int], ...]] = cache.Remembered()
 
 def field_ranks(session: Session, counter: Counter) -> tuple[tuple[int, int], ...]:
     """(field id, position) of each field the counter serves, remembered between requests
-    like the counter itself (hall.cache): a call costs no query for them."""
+    like the counter itself (hall.store.cache): a call costs no query for them."""
     ranks = _ranks.get(session, counter.id)
     if ranks is None:
         generation = cache.generation()

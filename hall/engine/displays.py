@@ -6,10 +6,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from hall.counters import find_counter
+from hall.engine.counters import find_counter
+from hall.engine.tickets import find_field
 from hall.models import Centre
 from hall.models import Device
-from hall.tickets import find_field
 
 DEFAULTS: dict[str, Any] = {
     "ticker": "",  # scrolling text at the bottom of hall displays

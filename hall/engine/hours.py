@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from hall.clock import zone
+from hall.engine.clock import zone
 
 
 def is_open(opening_hours: dict[str, Any] | None, timezone: str, now: datetime) -> bool:

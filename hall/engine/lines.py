@@ -17,14 +17,14 @@ from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hall import cache
-from hall import hours
+from hall.engine import hours
 from hall.models import Centre
 from hall.models import Counter
 from hall.models import CounterField
 from hall.models import Field
 from hall.models import Ticket
 from hall.models import TicketEvent
+from hall.store import cache
 
 RECENT_CALLS = 10
 SERVICE_SAMPLE = 20
@@ -160,7 +160,7 @@ _serving: cache.Remembered[dict[int, int]] = cache.Remembered()
 
 
 def serving_now(session: Session, centre_id: int) -> dict[int, int]:
-    """open_counters_by_field, remembered between requests (see hall.cache)."""
+    """open_counters_by_field, remembered between requests (see hall.store.cache)."""
     counts = _serving.get(session, centre_id)
     if counts is None:
         generation = cache.generation()
@@ -215,9 +215,9 @@ def field_availability(session: Session, centre: Centre, now: datetime
                        ) -> dict[int, tuple[str, int]]:
     """Per field id: ('open' | 'closed' | 'full' | 'outside_hours', expected wait in seconds
     for a new ticket)."""
-    from hall.clock import service_day
+    from hall.engine.clock import service_day
+    from hall.engine.numbering import capacity
     from hall.models import TicketSequence
-    from hall.numbering import capacity
 
     day = service_day(now, centre.timezone)
     issued = dict(session.execute(

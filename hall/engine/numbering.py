@@ -15,11 +15,11 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
-from hall import db
-from hall.errors import FieldFull
+from hall.engine.errors import FieldFull
 from hall.models import Field
 from hall.models import LineCount
 from hall.models import TicketSequence
+from hall.store import db
 
 _SEQUENCES = cast(Table, TicketSequence.__table__)
 _UPSERTS: dict[str, Any] = {}

@@ -1,4 +1,4 @@
-"""Use cases on print jobs; they never print or commit (see hall.print_queue for that)."""
+"""Use cases on print jobs; they never print or commit (see hall.web.print_worker for that)."""
 
 from __future__ import annotations
 
@@ -7,14 +7,14 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hall import queue
-from hall.clock import local_iso
-from hall.errors import Conflict
+from hall.engine import lines
+from hall.engine.clock import local_iso
+from hall.engine.errors import Conflict
+from hall.engine.tickets import get_ticket
 from hall.models import Centre
 from hall.models import Device
 from hall.models import PrintJob
 from hall.models import Ticket
-from hall.tickets import get_ticket
 from printer.ticket import TicketDescription
 
 MAX_ATTEMPTS = 5
@@ -47,8 +47,8 @@ def describe(session: Session, job: PrintJob, width: int, now: datetime) -> Tick
     """What to print for the job, as `printer/` wants it."""
     ticket = session.get_one(Ticket, job.ticket_id)
     centre = session.get_one(Centre, ticket.centre_id)
-    ahead = queue.waiting_ahead(session, ticket) if ticket.status == "waiting" else 0
-    wait_s = queue.estimated_wait_s(session, ticket, ahead, centre, now) if ahead else 0
+    ahead = lines.waiting_ahead(session, ticket) if ticket.status == "waiting" else 0
+    wait_s = lines.estimated_wait_s(session, ticket, ahead, centre, now) if ahead else 0
     issued = local_iso(ticket.issued_at, centre.timezone) or ""
     label = None
     if ticket.priority:

@@ -7,16 +7,16 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hall.errors import AlreadyRated
-from hall.errors import Forbidden
-from hall.errors import Invalid
-from hall.errors import WrongState
+from hall.engine.errors import AlreadyRated
+from hall.engine.errors import Forbidden
+from hall.engine.errors import Invalid
+from hall.engine.errors import WrongState
+from hall.engine.tickets import Actor
+from hall.engine.tickets import get_ticket
+from hall.engine.tickets import log
 from hall.models import Centre
 from hall.models import Device
 from hall.models import Rating
-from hall.tickets import Actor
-from hall.tickets import get_ticket
-from hall.tickets import log
 
 LEVELS_3 = ("very_satisfied", "satisfied", "dissatisfied")
 LEVELS_4 = ("very_satisfied", "satisfied", "neutral", "dissatisfied")

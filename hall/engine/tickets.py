@@ -25,24 +25,24 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from hall import cache
-from hall import db
-from hall import hours
-from hall import numbering
-from hall import queue
-from hall.clock import service_day
-from hall.errors import FieldClosed
-from hall.errors import Invalid
-from hall.errors import NotFound
-from hall.errors import UnknownField
-from hall.errors import UnknownTicket
-from hall.errors import WrongState
+from hall.engine import hours
+from hall.engine import lines
+from hall.engine import numbering
+from hall.engine.clock import service_day
+from hall.engine.errors import FieldClosed
+from hall.engine.errors import Invalid
+from hall.engine.errors import NotFound
+from hall.engine.errors import UnknownField
+from hall.engine.errors import UnknownTicket
+from hall.engine.errors import WrongState
 from hall.models import Centre
 from hall.models import Field
 from hall.models import IdempotencyKey
 from hall.models import Ticket
 from hall.models import TicketEvent
 from hall.models import TicketRecord
+from hall.store import cache
+from hall.store import db
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,7 @@ def log(session: Session, ticket: Ticket, kind: str, now: datetime, actor: Actor
         **data: Any) -> None:
     """Append one event to the ticket's log (every change passes here, so a place in line
     remembered before it is forgotten)."""
-    queue.forget_places(session)
+    lines.forget_places(session)
     _INSERT_EVENT.run(session, {
         "ticket_id": ticket.id, "centre_id": ticket.centre_id, "kind": kind, "at": now,
         "status": ticket.status, "counter_id": ticket.counter_id, "user_id": actor.user_id,
@@ -86,7 +86,7 @@ def log(session: Session, ticket: Ticket, kind: str, now: datetime, actor: Actor
 
 
 def find_field(session: Session, centre_id: int, code: str) -> Field:
-    """The centre's field with this code (remembered between requests, see hall.cache)."""
+    """The centre's field with this code (remembered between requests, see hall.store.cache)."""
     remembered = _fields.get(session, (centre_id, code))
     if remembered is not None:
         return cache.attach(session, remembered)
@@ -154,7 +154,7 @@ def issue(session: Session, centre: Centre, field_code: str, *, now: datetime, a
         ticket = _attach_new(session, values, _INSERT_TICKET.run(session, values).fetchone()[0])
         log(session, ticket, "issued", now, actor, number=ticket.number, field=field.code)
     set_committed_value(ticket, "field", field)
-    queue.know_place(session, ticket, ahead)
+    lines.know_place(session, ticket, ahead)
     return ticket
 
 

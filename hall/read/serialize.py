@@ -9,9 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import selectinload
 
-from hall import queue
-from hall import tickets
-from hall.clock import local_iso
+from hall.engine import lines
+from hall.engine import tickets
+from hall.engine.clock import local_iso
 from hall.models import Centre
 from hall.models import Counter
 from hall.models import Device
@@ -27,8 +27,8 @@ def ticket_json(session: Session, ticket: Ticket, centre: Centre, now: datetime,
     tz = centre.timezone
     ahead = wait = None
     if ticket.status == "waiting" and estimate:
-        ahead = queue.waiting_ahead(session, ticket)
-        wait = queue.estimated_wait_s(session, ticket, ahead, centre, now)
+        ahead = lines.waiting_ahead(session, ticket)
+        wait = lines.estimated_wait_s(session, ticket, ahead, centre, now)
     return {
         "id": ticket.id,
         "number": ticket.number,
@@ -101,8 +101,8 @@ def queue_json(session: Session, centre: Centre, now: datetime) -> dict[str, Any
         select(Counter).where(Counter.centre_id == centre.id).order_by(Counter.number)
         .options(selectinload(Counter.field_links))
     ).unique().all()
-    active = queue.active_by_counter(session, centre.id)
-    calls = queue.recent_calls(session, centre.id)
+    active = lines.active_by_counter(session, centre.id)
+    calls = lines.recent_calls(session, centre.id)
     tickets.preload_records(session, [*active.values(), *(ticket for _, ticket in calls)])
     recent = [
         call_json(session, ticket, centre, now, event.kind == "recalled", event.at)
@@ -113,7 +113,7 @@ def queue_json(session: Session, centre: Centre, now: datetime) -> dict[str, Any
         "centre": {"code": centre.code, "name": centre.name},
         "fields": [
             {"code": f.code, "name": f.name, "waiting": n}
-            for f, n in queue.fields_with_counts(session, centre.id)
+            for f, n in lines.fields_with_counts(session, centre.id)
         ],
         "counters": [
             counter_json(session, c, centre, now, active.get(c.id)) for c in counters
@@ -123,15 +123,15 @@ def queue_json(session: Session, centre: Centre, now: datetime) -> dict[str, Any
 
 
 def waiting_json(session: Session, centre: Centre, now: datetime) -> dict[str, Any]:
-    """The payload of `queue.changed`: per field, the waiting count and what a kiosk shows on
+    """The payload of `lines.changed`: per field, the waiting count and what a kiosk shows on
     its tile (open, closed, full or outside hours, and the expected wait of a new ticket), so
     kiosks update from the event instead of each asking GET /fields."""
-    availability = queue.field_availability(session, centre, now)
+    availability = lines.field_availability(session, centre, now)
     return {
         "fields": [
             {"code": f.code, "waiting": n, "state": availability[f.id][0],
              "estimated_wait_s": availability[f.id][1]}
-            for f, n in queue.fields_with_counts(session, centre.id)
+            for f, n in lines.fields_with_counts(session, centre.id)
         ]
     }
 

@@ -11,15 +11,15 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hall.clock import zone
+from hall.engine.clock import zone
+from hall.engine.ratings import SATISFIED
+from hall.engine.ratings import levels
 from hall.models import Centre
 from hall.models import Counter
 from hall.models import Field
 from hall.models import Rating
 from hall.models import Ticket
 from hall.models import User
-from hall.ratings import SATISFIED
-from hall.ratings import levels
 
 
 def durations(values: list[float]) -> dict[str, float | None]:

@@ -27,10 +27,10 @@ import wave
 from collections.abc import Sequence
 from pathlib import Path
 
-from hall.numbers_vi import LETTERS
-from hall.numbers_vi import TICKET
-from hall.numbers_vi import read_number
-from hall.numbers_vi import read_ticket
+from hall.speech.numbers_vi import LETTERS
+from hall.speech.numbers_vi import TICKET
+from hall.speech.numbers_vi import read_number
+from hall.speech.numbers_vi import read_ticket
 
 INTRO_VI = "Kính mời công dân có số thứ tự"
 TO_COUNTER_VI = "đến quầy số"

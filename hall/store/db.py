@@ -50,7 +50,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import NullPool
 
-from hall.errors import HallError
+from hall.engine.errors import HallError
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")

@@ -25,7 +25,7 @@ def alembic_config() -> Config:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the database to `revision` (idempotent)."""
-    from hall.db import writer
+    from hall.store.db import writer
 
     config = alembic_config()
     with writer(engine).begin() as connection:

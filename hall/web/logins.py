@@ -18,11 +18,11 @@ from flask_login import UserMixin
 from flask_login import current_user
 from sqlalchemy import select
 
-from hall import auth
-from hall import text
-from hall.db import get_session
+from hall.engine import auth
+from hall.engine import text
 from hall.models import Centre
 from hall.models import User
+from hall.store.db import get_session
 
 login_manager = LoginManager()
 login_manager.login_view = "counter.login"

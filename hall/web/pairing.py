@@ -12,9 +12,9 @@ from flask import redirect
 from flask import request
 from werkzeug.wrappers import Response
 
-from hall import auth
-from hall.db import get_session
+from hall.engine import auth
 from hall.models import Device
+from hall.store.db import get_session
 
 TEN_YEARS_S = 10 * 365 * 86400
 

@@ -14,14 +14,14 @@ from flask_socketio import emit
 from flask_socketio import join_room
 from sqlalchemy import select
 
-from hall import printing
-from hall.clock import utcnow
-from hall.db import end
-from hall.db import session_scope
-from hall.db import write
+from hall.engine import print_jobs
+from hall.engine.clock import utcnow
 from hall.models import Device
 from hall.models import PrintJob
-from hall.realtime import socketio
+from hall.store.db import end
+from hall.store.db import session_scope
+from hall.store.db import write
+from hall.web.realtime import socketio
 from printer import transport
 from printer.ticket import render
 
@@ -55,13 +55,13 @@ def attempt(app: Flask, job_id: int) -> str:
             _offer_to_agent(payload, device.id)
             return job.status
         width = app.config.get("TICKET_WIDTH", 576)
-        image = render(printing.describe(session, job, width, utcnow()))
+        image = render(print_jobs.describe(session, job, width, utcnow()))
         end(session)
         error, state = _print(image, device.printer, app.config.get("PRINT_TIMEOUT_S", 8))
         write(session, app)
         job = session.get_one(PrintJob, job_id, populate_existing=True)
         device = session.get_one(Device, job.device_id)
-        printing.finish_job(session, job, utcnow(), error, state)
+        print_jobs.finish_job(session, job, utcnow(), error, state)
         session.commit()
         _report(job, device)
         return job.status
@@ -92,7 +92,7 @@ def agent_room(device_id: int) -> str:
 
 def _agent_job(session: Any, job: PrintJob) -> dict[str, Any]:
     """The `print.job` payload: the ticket description; the agent renders it at its width."""
-    return {"job": job.id, "ticket": asdict(printing.describe(session, job, 576, utcnow()))}
+    return {"job": job.id, "ticket": asdict(print_jobs.describe(session, job, 576, utcnow()))}
 
 
 def _offer_to_agent(payload: dict[str, Any], device_id: int) -> None:
@@ -133,7 +133,7 @@ def on_print_ack(data: Any) -> None:
             return
         error = None if data.get("ok") is True else _clean(data.get("error") or "agent failed", 300)
         state = _clean(data.get("printer_state") or ("online" if error is None else "offline"), 16)
-        printing.finish_job(session, job, utcnow(), error, state)
+        print_jobs.finish_job(session, job, utcnow(), error, state)
         session.commit()
         device = session.get_one(Device, device_id)
         end(session)
@@ -163,7 +163,7 @@ def _retry_loop(app: Flask) -> None:
         socketio.sleep(app.config.get("PRINT_RETRY_S", RETRY_S))
         try:
             with session_scope(app) as session:
-                due = printing.due_jobs(session)
+                due = print_jobs.due_jobs(session)
             for job_id in due:
                 attempt(app, job_id)
         except Exception:

@@ -16,17 +16,17 @@ from flask_socketio import join_room
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hall import auth
-from hall import serialize
-from hall import text
-from hall.clock import utcnow
-from hall.db import end
-from hall.db import session_scope
+from hall.engine import auth
+from hall.engine import text
+from hall.engine.clock import utcnow
+from hall.engine.tickets import by_tracking_token
 from hall.models import Centre
 from hall.models import Counter
 from hall.models import Ticket
 from hall.models import User
-from hall.tickets import by_tracking_token
+from hall.read import serialize
+from hall.store.db import end
+from hall.store.db import session_scope
 
 socketio = SocketIO()
 logger = logging.getLogger(__name__)
@@ -105,9 +105,9 @@ def on_connect(auth_payload: Any = None) -> None:
         principal = auth.principal_for(session, token)
         if principal is not None and principal.device is not None and bool(
                 auth_payload.get("agent")) and principal.device.kind == "kiosk":  # fmt: skip
-            from hall import print_queue
+            from hall.web import print_worker
 
-            jobs = print_queue.agent_jobs(session, principal.device)
+            jobs = print_worker.agent_jobs(session, principal.device)
             device_id = principal.device.id
         else:
             jobs = None
@@ -120,9 +120,9 @@ def on_connect(auth_payload: Any = None) -> None:
                 rooms, centre = [ticket_room(ticket)], session.get_one(Centre, ticket.centre_id)
             state = serialize.queue_json(session, centre, utcnow())
     if jobs is not None:
-        from hall import print_queue
+        from hall.web import print_worker
 
-        print_queue.agent_joined(device_id, jobs)
+        print_worker.agent_joined(device_id, jobs)
         return
     for room in rooms:
         join_room(room)
@@ -131,10 +131,10 @@ def on_connect(auth_payload: Any = None) -> None:
 
 def _console_connected(csrf: Any) -> None:
     """An officer's console, by its login session (Flask-SocketIO hands us the cookie session)."""
-    from hall import sessions
-    from hall.db import get_session
+    from hall.store.db import get_session
+    from hall.web import logins
 
-    principal = sessions.principal(csrf)
+    principal = logins.principal(csrf)
     if principal is None:
         raise ConnectionRefusedError("unauthorized")
     session = get_session()

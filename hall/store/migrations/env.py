@@ -1,4 +1,4 @@
-"""Alembic environment: hall passes its own connection (see hall.schema)."""
+"""Alembic environment: hall passes its own connection (see hall.store.schema)."""
 
 from __future__ import annotations
 
