@@ -19,8 +19,8 @@ from counter import bp
 from hall.engine import text
 from hall.models import Centre
 from hall.models import Field
-from hall.store.db import get_session
 from hall.web import logins
+from hall.web.database import get_session
 
 
 def _form_csrf_ok() -> bool:

@@ -25,8 +25,8 @@ from hall.models import Device
 from hall.speech import voice
 from hall.speech.numbers_vi import TICKET
 from hall.store.db import end
-from hall.store.db import get_session
 from hall.web import pairing
+from hall.web.database import get_session
 
 DISPLAY_COOKIE, DOOR_COOKIE = "hall_display", "hall_door"
 ASCII_DIGITS = re.compile(r"[0-9]{1,8}")

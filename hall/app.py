@@ -8,8 +8,8 @@ from typing import Any
 from flask import Flask
 
 from hall import config
-from hall.engine import errors
-from hall.store import db
+from hall.web import database
+from hall.web import errors
 from hall.web import logins
 from hall.web import realtime
 
@@ -22,7 +22,7 @@ def build_app(test_config: dict[str, Any] | None = None) -> Flask:
     config.load(app, test_config)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
-    db.init_app(app)
+    database.init_app(app)
     errors.register(app)
     logins.init_app(app)
 

@@ -16,8 +16,8 @@ from hall.engine import text
 from hall.engine import tickets
 from hall.models import Centre
 from hall.read import serialize
-from hall.store.db import get_session
 from hall.web import pairing
+from hall.web.database import get_session
 from kiosk import bp
 
 

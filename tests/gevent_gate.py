@@ -31,7 +31,7 @@ HOLD_S = 0.5
 def _rename(app: Any, name: str, hold_s: float = 0.0, fail: bool = False) -> float:
     """A write transaction that yields for `hold_s` before its commit; returns when it ended."""
     with session_scope(app) as session:
-        write(session, app)
+        write(session)
         centre = session.scalars(select(Centre).limit(1)).one()
         centre.name = name
         session.flush()

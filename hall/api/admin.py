@@ -19,7 +19,7 @@ from hall.engine.auth import Principal
 from hall.engine.auth import issue_user_token
 from hall.engine.errors import Duplicate
 from hall.read import serialize
-from hall.store.db import get_session
+from hall.web.database import get_session
 
 ADMIN = frozenset({"admin"})
 MANAGERS = frozenset({"admin", "manager"})

@@ -20,8 +20,8 @@ from hall.models import Ticket
 from hall.models import User
 from hall.read import serialize
 from hall.read import stats
-from hall.store.db import get_session
 from hall.web import realtime
+from hall.web.database import get_session
 
 TICKET = {200: s.TicketOut, 404: s.ErrorOut, 409: s.ErrorOut}
 COUNTER = {200: s.CounterOut, 404: s.ErrorOut, 409: s.ErrorOut}

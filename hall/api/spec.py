@@ -24,7 +24,7 @@ from hall.engine import text
 from hall.engine.errors import Invalid
 from hall.engine.errors import Unauthorized
 from hall.store import db
-from hall.store.db import get_session
+from hall.web.database import get_session
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 

@@ -12,8 +12,8 @@ from hall.api.spec import endpoint
 from hall.engine.auth import Principal
 from hall.read import stats
 from hall.store.db import end
-from hall.store.db import get_session
 from hall.store.db import off_hub
+from hall.web.database import get_session
 
 
 @endpoint("/stats", "GET", summary="Wait, service and rating figures", query=s.StatsQuery,

@@ -24,9 +24,9 @@ from hall.engine.errors import AlreadyRated
 from hall.engine.errors import Forbidden
 from hall.engine.errors import Invalid
 from hall.read import serialize
-from hall.store.db import get_session
 from hall.web import print_worker
 from hall.web import realtime
+from hall.web.database import get_session
 
 ISSUERS = USERS | {"kiosk"}
 

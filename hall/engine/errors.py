@@ -1,13 +1,7 @@
-"""Domain errors and their mapping to docs/api.md's error body."""
+"""The engine's errors: each carries the code, the Vietnamese message and the HTTP status of
+docs/api.md's error body (hall.web.errors turns them into answers)."""
 
 from __future__ import annotations
-
-from typing import Any
-
-from flask import Flask
-from flask import Response
-from flask import jsonify
-from werkzeug.exceptions import HTTPException
 
 
 class HallError(Exception):
@@ -97,37 +91,3 @@ class AlreadyRated(Conflict):
 
 class Duplicate(Conflict):
     code, message = "duplicate", "Mã đã tồn tại"
-
-
-def error_body(code: str, message: str) -> dict[str, Any]:
-    return {"error": {"code": code, "message": message}}
-
-
-_HTTP_CODES = {
-    400: ("bad_request", "Yêu cầu không hợp lệ"),
-    401: ("unauthorized", "Thiếu mã truy cập hoặc mã không hợp lệ"),
-    403: ("forbidden", "Không được phép"),
-    404: ("not_found", "Không tìm thấy"),
-    405: ("method_not_allowed", "Phương thức không được hỗ trợ"),
-    413: ("too_large", "Nội dung gửi lên quá lớn"),
-    429: ("too_many_requests", "Quá nhiều yêu cầu; hãy thử lại sau"),
-}
-
-
-def register(app: Flask) -> None:
-    """Answer every error with docs/api.md's body; never leak a traceback."""
-
-    @app.errorhandler(HallError)
-    def _hall_error(exc: HallError) -> tuple[Response, int]:
-        return jsonify(error_body(exc.code, exc.message)), exc.status
-
-    @app.errorhandler(HTTPException)
-    def _http_error(exc: HTTPException) -> tuple[Response, int]:
-        status = exc.code or 500
-        code, message = _HTTP_CODES.get(status, ("error", exc.name))
-        return jsonify(error_body(code, message)), status
-
-    @app.errorhandler(Exception)
-    def _unexpected(exc: Exception) -> tuple[Response, int]:
-        app.logger.exception("unexpected error")
-        return jsonify(error_body("internal", "Lỗi hệ thống; xin thử lại")), 500

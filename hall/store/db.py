@@ -35,13 +35,11 @@ import weakref
 from collections.abc import Callable
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 from typing import Any
 from typing import TypeVar
 
 import greenlet
-from flask import Flask
-from flask import current_app
-from flask import g
 from sqlalchemy import Engine
 from sqlalchemy import create_engine
 from sqlalchemy import event
@@ -50,7 +48,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import NullPool
 
-from hall.engine.errors import HallError
+if TYPE_CHECKING:
+    from flask import Flask
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -58,7 +57,10 @@ WRITE_OPTION = "hall_write"
 _WRITES = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE|CREATE|DROP|ALTER)\b", re.IGNORECASE)
 
 
-class Busy(HallError):
+class Busy(Exception):
+    """The write gate or SQLite's lock was not free within the busy timeout (an HTTP 503;
+    the web layer maps it, as it maps the engine's errors)."""
+
     status, code, message = 503, "busy", "Hệ thống đang bận, xin thử lại sau giây lát"
 
 
@@ -127,6 +129,14 @@ _GATES: weakref.WeakKeyDictionary[Engine, WriteGate] = weakref.WeakKeyDictionary
 def writer(engine: Engine) -> Engine:
     """The same engine, whose transactions are write transactions (Core use: migrations)."""
     return engine.execution_options(**{WRITE_OPTION: True})
+
+
+def sessions(engine: Engine) -> sessionmaker[Session]:
+    """The session factory of an app: its sessions know their engine's write twin."""
+    return sessionmaker(engine, expire_on_commit=False, info={WRITER: writer(engine)})
+
+
+WRITER = "hall.writer"
 
 
 def _install_sqlite_events(engine: Engine, gate: WriteGate) -> None:
@@ -214,36 +224,16 @@ def _watch_switches() -> None:
     greenlet.settrace(trace)
 
 
-def init_app(app: Flask) -> None:
-    """Attach the engine and session factory to the app."""
-    engine = make_engine(app.config["DATABASE_URL"], app.config["SQLITE_BUSY_TIMEOUT_S"],
-                         app.config["DATABASE_POOL_SIZE"],
-                         strict=bool(app.config.get("STRICT_TRANSACTIONS")))
-    app.extensions["hall.engine"] = engine
-    app.extensions["hall.write_engine"] = writer(engine)
-    app.extensions["hall.sessions"] = sessionmaker(engine, expire_on_commit=False)
-    app.teardown_appcontext(_close_session)
-
-
-def get_session() -> Session:
-    """The session of this request (or app context), opened on first use."""
-    if "db_session" not in g:
-        g.db_session = current_app.extensions["hall.sessions"]()
-    session: Session = g.db_session
-    return session
-
-
-def write(session: Session, app: Flask | None = None) -> Session:
+def write(session: Session) -> Session:
     """Make the session's next transaction a write transaction. A read transaction still
     open is ended first (nothing was written in it): call this after the request body is
     read, right before the work that changes rows."""
-    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
-    writer = app.extensions["hall.write_engine"]
-    if session.bind is writer:
+    engine = session.get_bind()
+    if engine.get_execution_options().get(WRITE_OPTION, False):
         return session
     if session.in_transaction():
         session.commit()
-    session.bind = writer
+    session.bind = session.info.get(WRITER) or writer(engine)  # type: ignore[arg-type]
     return session
 
 
@@ -332,9 +322,3 @@ class Prepared:
         cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         cursor.execute(sql, arguments)
         return cursor
-
-
-def _close_session(_exc: BaseException | None) -> None:
-    session = g.pop("db_session", None)
-    if session is not None:
-        session.close()

@@ -22,7 +22,7 @@ from hall.engine import auth
 from hall.engine import text
 from hall.models import Centre
 from hall.models import User
-from hall.store.db import get_session
+from hall.web.database import get_session
 
 login_manager = LoginManager()
 login_manager.login_view = "counter.login"

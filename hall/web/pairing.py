@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response
 
 from hall.engine import auth
 from hall.models import Device
-from hall.store.db import get_session
+from hall.web.database import get_session
 
 TEN_YEARS_S = 10 * 365 * 86400
 

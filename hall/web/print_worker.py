@@ -58,7 +58,7 @@ def attempt(app: Flask, job_id: int) -> str:
         image = render(print_jobs.describe(session, job, width, utcnow()))
         end(session)
         error, state = _print(image, device.printer, app.config.get("PRINT_TIMEOUT_S", 8))
-        write(session, app)
+        write(session)
         job = session.get_one(PrintJob, job_id, populate_existing=True)
         device = session.get_one(Device, job.device_id)
         print_jobs.finish_job(session, job, utcnow(), error, state)

@@ -131,8 +131,8 @@ def on_connect(auth_payload: Any = None) -> None:
 
 def _console_connected(csrf: Any) -> None:
     """An officer's console, by its login session (Flask-SocketIO hands us the cookie session)."""
-    from hall.store.db import get_session
     from hall.web import logins
+    from hall.web.database import get_session
 
     principal = logins.principal(csrf)
     if principal is None:

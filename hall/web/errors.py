@@ -1,0 +1,48 @@
+"""Every error answered with docs/api.md's body; never a traceback."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from flask import Response
+from flask import jsonify
+from werkzeug.exceptions import HTTPException
+
+from hall.engine.errors import HallError
+from hall.store.db import Busy
+
+
+def error_body(code: str, message: str) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message}}
+
+
+_HTTP_CODES = {
+    400: ("bad_request", "Yêu cầu không hợp lệ"),
+    401: ("unauthorized", "Thiếu mã truy cập hoặc mã không hợp lệ"),
+    403: ("forbidden", "Không được phép"),
+    404: ("not_found", "Không tìm thấy"),
+    405: ("method_not_allowed", "Phương thức không được hỗ trợ"),
+    413: ("too_large", "Nội dung gửi lên quá lớn"),
+    429: ("too_many_requests", "Quá nhiều yêu cầu; hãy thử lại sau"),
+}
+
+
+def register(app: Flask) -> None:
+    """Answer every error with docs/api.md's body; never leak a traceback."""
+
+    @app.errorhandler(HallError)
+    @app.errorhandler(Busy)
+    def _hall_error(exc: HallError | Busy) -> tuple[Response, int]:
+        return jsonify(error_body(exc.code, exc.message)), exc.status
+
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException) -> tuple[Response, int]:
+        status = exc.code or 500
+        code, message = _HTTP_CODES.get(status, ("error", exc.name))
+        return jsonify(error_body(code, message)), status
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception) -> tuple[Response, int]:
+        app.logger.exception("unexpected error")
+        return jsonify(error_body("internal", "Lỗi hệ thống; xin thử lại")), 500
