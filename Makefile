@@ -37,6 +37,7 @@ run: $(VENV)/.installed voice-deps
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 test: lint system-deps
 	$(BIN)/pytest
