@@ -20,7 +20,7 @@ from hall.models import Ticket
 from hall.models import User
 from hall.read import serialize
 from hall.read import stats
-from hall.web import realtime
+from hall.web import announce
 from hall.web.database import get_session
 
 TICKET = {200: s.TicketOut, 404: s.ErrorOut, 409: s.ErrorOut}
@@ -28,10 +28,10 @@ COUNTER = {200: s.CounterOut, 404: s.ErrorOut, 409: s.ErrorOut}
 
 
 def _counter_answer(session: Session, principal: Principal, number: int) -> Any:
-    """Announce the counter's new state after the commit and answer with it."""
+    """Commit, announce, and answer with the counter's new state."""
+    announce.commit(session, principal.centre)
     counter = counters.find_counter(session, principal.centre.id, number)
     current = counters.current_ticket(session, counter)
-    realtime.counter_changed(session, principal.centre, counter, current)
     return jsonify(serialize.counter_json(session, counter, principal.centre, now(), current))
 
 
@@ -40,7 +40,6 @@ def _counter_answer(session: Session, principal: Principal, number: int) -> Any:
 def open_counter(principal: Principal, number: int) -> Any:
     session = get_session()
     counters.open_counter(session, principal.centre.id, number, principal.officer())
-    session.commit()
     return _counter_answer(session, principal, number)
 
 
@@ -49,7 +48,6 @@ def open_counter(principal: Principal, number: int) -> Any:
 def close_counter(principal: Principal, number: int) -> Any:
     session = get_session()
     counters.close_counter(session, principal.centre.id, number, principal.officer())
-    session.commit()
     return _counter_answer(session, principal, number)
 
 
@@ -58,10 +56,9 @@ def close_counter(principal: Principal, number: int) -> Any:
 def call_next(principal: Principal, number: int) -> Any:
     session, centre, moment = get_session(), principal.centre, now()
     ticket = counters.call_next(session, centre.id, number, principal.officer(), moment)
-    session.commit()
+    announce.commit(session, centre)
     if ticket is None:
         return "", 204
-    realtime.ticket_called(session, centre, ticket, recall=False)
     return jsonify(serialize.ticket_json(session, ticket, centre, moment))
 
 
@@ -71,13 +68,11 @@ Step = Callable[[Session, int, int, User, datetime], Ticket]
 def _step(principal: Principal, number: int, action: Step) -> tuple[Session, Ticket]:
     session = get_session()
     ticket = action(session, principal.centre.id, number, principal.officer(), now())
-    session.commit()
+    announce.commit(session, principal.centre)
     return session, ticket
 
 
 def _updated(session: Session, principal: Principal, ticket: Ticket) -> Any:
-    """Announce `ticket.updated` after the commit and answer with the ticket."""
-    realtime.ticket_updated(session, principal.centre, ticket)
     return jsonify(serialize.ticket_json(session, ticket, principal.centre, now()))
 
 
@@ -85,8 +80,7 @@ def _updated(session: Session, principal: Principal, ticket: Ticket) -> Any:
           roles=USERS, responses=TICKET)
 def recall(principal: Principal, number: int) -> Any:
     session, ticket = _step(principal, number, counters.recall)
-    realtime.ticket_called(session, principal.centre, ticket, recall=True)
-    return jsonify(serialize.ticket_json(session, ticket, principal.centre, now()))
+    return _updated(session, principal, ticket)
 
 
 @endpoint("/counters/<int:number>/start", "POST", summary="Start serving the current ticket",
@@ -100,9 +94,7 @@ def start(principal: Principal, number: int) -> Any:
           roles=USERS, responses=TICKET)
 def finish(principal: Principal, number: int) -> Any:
     session, ticket = _step(principal, number, counters.finish)
-    answer = _updated(session, principal, ticket)
-    realtime.rating_requested(session, principal.centre, ticket)
-    return answer
+    return _updated(session, principal, ticket)
 
 
 @endpoint("/counters/<int:number>/no-show", "POST", summary="The citizen did not come",
@@ -118,8 +110,7 @@ def transfer(principal: Principal, number: int, body: s.TransferIn) -> Any:
     session, centre, moment = get_session(), principal.centre, now()
     old, new = counters.transfer(session, centre.id, number, principal.officer(), moment,
                                  field_code=body.field, counter_number=body.counter)
-    session.commit()
-    realtime.ticket_updated(session, centre, old, new, waiting_changed=True)
+    announce.commit(session, centre)
     return jsonify(serialize.ticket_json(session, new, centre, moment))
 
 
@@ -129,7 +120,6 @@ def pause(principal: Principal, number: int, body: s.PauseIn) -> Any:
     session = get_session()
     counters.pause(session, principal.centre.id, number, principal.officer(), body.reason.strip(),
                    now())
-    session.commit()
     return _counter_answer(session, principal, number)
 
 
@@ -138,7 +128,6 @@ def pause(principal: Principal, number: int, body: s.PauseIn) -> Any:
 def resume(principal: Principal, number: int) -> Any:
     session = get_session()
     counters.resume(session, principal.centre.id, number, principal.officer())
-    session.commit()
     return _counter_answer(session, principal, number)
 
 
@@ -148,8 +137,7 @@ def call_number(principal: Principal, number: int, body: s.CallNumberIn) -> Any:
     session, centre, moment = get_session(), principal.centre, now()
     ticket = counters.call_number(session, centre.id, number, principal.officer(), body.number,
                                   moment, service_day(moment, centre.timezone))
-    session.commit()
-    realtime.ticket_called(session, centre, ticket, recall=False)
+    announce.commit(session, centre)
     return jsonify(serialize.ticket_json(session, ticket, centre, moment))
 
 

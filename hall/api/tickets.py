@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app
 from flask import jsonify
 from flask import request
 from sqlalchemy.exc import IntegrityError
@@ -13,6 +12,7 @@ from hall.api import schemas as s
 from hall.api.common import now
 from hall.api.common import public_url
 from hall.api.spec import endpoint
+from hall.engine import events
 from hall.engine import print_jobs
 from hall.engine import ratings
 from hall.engine import text
@@ -24,8 +24,7 @@ from hall.engine.errors import AlreadyRated
 from hall.engine.errors import Forbidden
 from hall.engine.errors import Invalid
 from hall.read import serialize
-from hall.web import print_worker
-from hall.web import realtime
+from hall.web import announce
 from hall.web.database import get_session
 
 ISSUERS = USERS | {"kiosk"}
@@ -67,7 +66,7 @@ def issue_ticket(principal: Principal, body: s.TicketIn) -> Any:
         if principal.device is not None and principal.device.printer != "none":
             # a kiosk with a printer: it gets the ticket after the commit
             job = print_jobs.queue_job(session, ticket, principal.device, moment, public_url())
-        session.commit()
+        session.commit()  # the answer's place in line is known; announced below
     except IntegrityError:
         # The same key raced us from another request: answer with its ticket.
         session.rollback()
@@ -79,9 +78,7 @@ def issue_ticket(principal: Principal, body: s.TicketIn) -> Any:
         return jsonify(serialize.ticket_json(session, seen, centre, moment)), 200
     # after the commit (short row locks); the place in line is known, the estimate remembered
     answer = serialize.ticket_json(session, ticket, centre, moment)
-    realtime.queue_changed(session, centre)
-    if job is not None:
-        print_worker.dispatch(current_app._get_current_object(), job.id)  # type: ignore[attr-defined]
+    announce.publish(session, centre, events.take(session))
     answer["print"] = {"job": job.id, "status": "pending"} if job else None
     return jsonify(answer), 201
 
@@ -100,8 +97,7 @@ def cancel_ticket(principal: Principal, ticket_id: int) -> Any:
     session, centre, moment = get_session(), principal.centre, now()
     actor = tickets.Actor(user_id=principal.officer().id)
     ticket = tickets.cancel(session, centre.id, ticket_id, now=moment, actor=actor)
-    session.commit()
-    realtime.ticket_updated(session, centre, ticket, waiting_changed=True)
+    announce.commit(session, centre)
     return jsonify(serialize.ticket_json(session, ticket, centre, moment))
 
 
@@ -110,8 +106,7 @@ def cancel_ticket(principal: Principal, ticket_id: int) -> Any:
 def reprint_ticket(principal: Principal, ticket_id: int) -> Any:
     session = get_session()
     job = print_jobs.reprint(session, principal.centre.id, ticket_id, now(), public_url())
-    session.commit()
-    print_worker.dispatch(current_app._get_current_object(), job.id)  # type: ignore[attr-defined]
+    announce.commit(session, principal.centre)
     return jsonify({"job": job.id, "status": job.status}), 202
 
 
@@ -122,8 +117,7 @@ def add_records(principal: Principal, ticket_id: int, body: s.RecordsIn) -> Any:
     session, centre, moment = get_session(), principal.centre, now()
     ticket = tickets.add_records(session, centre.id, ticket_id, body.codes, now=moment,
                                  user_id=principal.officer().id)
-    session.commit()
-    realtime.ticket_updated(session, centre, ticket)
+    announce.commit(session, centre)
     return jsonify(serialize.ticket_json(session, ticket, centre, moment))
 
 
@@ -133,8 +127,7 @@ def remove_record(principal: Principal, ticket_id: int, code: str) -> Any:
     session, centre, moment = get_session(), principal.centre, now()
     principal.officer()
     ticket = tickets.remove_record(session, centre.id, ticket_id, code)
-    session.commit()
-    realtime.ticket_updated(session, centre, ticket)
+    announce.commit(session, centre)
     return jsonify(serialize.ticket_json(session, ticket, centre, moment))
 
 

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm import lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from hall.engine import events
 from hall.engine.errors import CounterBusy
 from hall.engine.errors import CounterClosed
 from hall.engine.errors import CounterPaused
@@ -122,6 +123,7 @@ def open_counter(session: Session, centre_id: int, number: int, officer: User) -
                           "officer_at_other_counter")
     counter.officer_id, counter.state = officer.id, "open"
     session.flush()
+    events.record(session, events.CounterChanged(counter), events.WaitingChanged(centre_id))
     return counter
 
 
@@ -133,6 +135,7 @@ def close_counter(session: Session, centre_id: int, number: int, officer: User) 
     counter.officer_id, counter.state = None, "closed"
     counter.pause_reason = counter.paused_at = None
     session.flush()
+    events.record(session, events.CounterChanged(counter), events.WaitingChanged(centre_id))
     return counter
 
 
@@ -146,6 +149,7 @@ def pause(session: Session, centre_id: int, number: int, officer: User, reason: 
         counter.paused_at = now
     counter.state, counter.pause_reason = "paused", reason
     session.flush()
+    events.record(session, events.CounterChanged(counter), events.WaitingChanged(centre_id))
     return counter
 
 
@@ -153,6 +157,7 @@ def resume(session: Session, centre_id: int, number: int, officer: User) -> Coun
     counter = held(session, centre_id, number, officer)
     counter.state, counter.pause_reason, counter.paused_at = "open", None, None
     session.flush()
+    events.record(session, events.CounterChanged(counter), events.WaitingChanged(centre_id))
     return counter
 
 
@@ -180,6 +185,7 @@ def _called(session: Session, ticket: Ticket, counter: Counter, officer: User,
     if ticket.transferred_from_id is None:
         no_records(session, ticket)  # codes are attached from the call on: none yet
     log(session, ticket, "called", now, Actor(user_id=officer.id))
+    events.record(session, events.Called(ticket), events.WaitingChanged(ticket.centre_id))
     return ticket
 
 
@@ -353,6 +359,12 @@ def _step(session: Session, centre_id: int, number: int, officer: User, now: dat
     if not mark(session, ticket, expected, status, **values):
         raise WrongState()
     log(session, ticket, kind, now, Actor(user_id=officer.id))
+    if kind == "recalled":
+        events.record(session, events.Called(ticket, recall=True))
+    else:
+        events.record(session, events.Updated(ticket))
+    if kind == "finished":
+        events.record(session, events.RatingRequested(ticket))
     return ticket
 
 
@@ -407,4 +419,6 @@ def transfer(session: Session, centre_id: int, number: int, officer: User, now: 
         counter=counter_number)
     log(session, new, "issued", now, actor, number=new.number, field=target_field.code,
         from_ticket=old.id)
+    events.record(session, events.Updated(old), events.Updated(new),
+                  events.WaitingChanged(centre_id))
     return old, new

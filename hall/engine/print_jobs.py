@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hall.engine import events
 from hall.engine import lines
 from hall.engine.clock import local_iso
 from hall.engine.errors import Conflict
@@ -29,6 +30,7 @@ def queue_job(session: Session, ticket: Ticket, device: Device, now: datetime,
                    base_url=base_url.rstrip("/"), created_at=now, updated_at=now)
     session.add(job)
     session.flush()
+    events.record(session, events.PrintQueued(job.id))
     return job
 
 

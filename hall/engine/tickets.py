@@ -25,6 +25,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
+from hall.engine import events
 from hall.engine import hours
 from hall.engine import lines
 from hall.engine import numbering
@@ -155,6 +156,7 @@ def issue(session: Session, centre: Centre, field_code: str, *, now: datetime, a
         log(session, ticket, "issued", now, actor, number=ticket.number, field=field.code)
     set_committed_value(ticket, "field", field)
     lines.know_place(session, ticket, ahead)
+    events.record(session, events.WaitingChanged(centre.id))
     return ticket
 
 
@@ -248,6 +250,7 @@ def cancel(session: Session, centre_id: int, ticket_id: int, *, now: datetime,
     if not changed:
         raise WrongState("Chỉ hủy được số đang chờ")
     log(session, ticket, "cancelled", now, actor)
+    events.record(session, events.Updated(ticket), events.WaitingChanged(centre_id))
     return ticket
 
 
@@ -331,6 +334,7 @@ def add_records(session: Session, centre_id: int, ticket_id: int, codes: list[st
     for code in new:
         session.add(TicketRecord(ticket_id=ticket.id, code=code, user_id=user_id, added_at=now))
     session.flush()
+    events.record(session, events.Updated(ticket))
     return ticket
 
 
@@ -343,4 +347,5 @@ def remove_record(session: Session, centre_id: int, ticket_id: int, code: str) -
     session.info.get(_RECORDS_SEEN, {}).pop(ticket.id, None)
     session.delete(record)
     session.flush()
+    events.record(session, events.Updated(ticket))
     return ticket

@@ -23,7 +23,6 @@ from hall.engine.tickets import by_tracking_token
 from hall.models import Centre
 from hall.models import Counter
 from hall.models import Ticket
-from hall.models import User
 from hall.read import serialize
 from hall.store.db import end
 from hall.store.db import session_scope
@@ -146,14 +145,14 @@ def _console_connected(csrf: Any) -> None:
     emit("state", state)
 
 
-def _ticket_rooms(centre: Centre, ticket: Ticket) -> list[str]:
+def ticket_rooms(centre: Centre, ticket: Ticket) -> list[str]:
     rooms = [centre_room(centre.id), ticket_room(ticket)]
     if ticket.counter_id is not None:
         rooms.append(counter_room(ticket.counter_id))
     return rooms
 
 
-def _emit(event: str, payload: dict[str, Any], to: str | list[str]) -> None:
+def emit_now(event: str, payload: dict[str, Any], to: str | list[str]) -> None:
     """Send after the commit; a failure (Redis down) is logged, never raised: the change
     is already stored, and every screen resyncs from `state` when it reconnects."""
     try:
@@ -166,7 +165,7 @@ def announce_queue(session: Session, centre_id: int, now: datetime | None = None
     """Emit `queue.changed` with the counts as they are now."""
     payload = serialize.waiting_json(session, session.get_one(Centre, centre_id), now or utcnow())
     end(session)
-    _emit("queue.changed", payload, centre_room(centre_id))
+    emit_now("queue.changed", payload, centre_room(centre_id))
 
 
 class _Coalescer:
@@ -202,52 +201,6 @@ COALESCE_S = 0.25
 _coalescer = _Coalescer()
 
 
-def queue_changed(session: Session, centre: Centre) -> None:
+def queue_changed(app: Flask, centre_id: int) -> None:
     """Schedule `queue.changed` for the centre (coalesced, see _Coalescer)."""
-    _coalescer.mark(current_app._get_current_object(), centre.id)  # type: ignore[attr-defined]
-
-
-def ticket_called(session: Session, centre: Centre, ticket: Ticket, recall: bool) -> None:
-    now = utcnow()
-    payload = serialize.call_json(session, ticket, centre, now, recall, now if recall else None)
-    rooms = _ticket_rooms(centre, ticket)
-    end(session)
-    _emit("ticket.called", payload, rooms)
-    if not recall:
-        queue_changed(session, centre)
-
-
-def ticket_updated(session: Session, centre: Centre, *tickets: Ticket,
-                   waiting_changed: bool = False) -> None:
-    now = utcnow()
-    sends = [({"ticket": serialize.ticket_json(session, ticket, centre, now)},
-              _ticket_rooms(centre, ticket)) for ticket in tickets]
-    end(session)
-    for payload, rooms in sends:
-        _emit("ticket.updated", payload, rooms)
-    if waiting_changed:
-        queue_changed(session, centre)
-
-
-def rating_requested(session: Session, centre: Centre, ticket: Ticket) -> None:
-    assert ticket.counter is not None
-    officer = session.get(User, ticket.officer_id) if ticket.officer_id else None
-    payload = {
-        "ticket": serialize.ticket_json(session, ticket, centre, utcnow()),
-        "counter": serialize.counter_brief(ticket.counter),
-        "officer": serialize.officer_json(officer),
-    }
-    room = tablet_room(ticket.counter.id)
-    end(session)
-    _emit("rating.requested", payload, room)
-
-
-def counter_changed(session: Session, centre: Centre, counter: Counter, current: Ticket | None
-                    ) -> None:
-    """`counter.updated` to the centre after open, close, pause or resume: screens show the
-    counter's state; the expected waits change with the open counters, so queue.changed too."""
-    payload = {"counter": serialize.counter_json(session, counter, centre, utcnow(), current)}
-    rooms = [centre_room(centre.id), counter_room(counter.id)]
-    end(session)
-    _emit("counter.updated", payload, rooms)
-    queue_changed(session, centre)
+    _coalescer.mark(app, centre_id)

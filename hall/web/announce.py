@@ -1,0 +1,87 @@
+"""The one way out of a unit of work: commit, then announce what the engine recorded.
+
+Views and background tasks call `commit(session, centre)`; it commits, builds every payload
+from the rows as committed (hall.read.serialize), ends the transaction, and only then sends:
+Socket.IO messages to their rooms, the coalesced `queue.changed`, print jobs to the print
+worker. No transaction is held across a send, and nothing is sent for work rolled back."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask import Flask
+from flask import current_app
+from sqlalchemy.orm import Session
+
+from hall.engine import counters
+from hall.engine import events
+from hall.engine.clock import utcnow
+from hall.models import Centre
+from hall.models import User
+from hall.read import serialize
+from hall.store.db import end
+from hall.web import print_worker
+from hall.web import realtime
+
+
+def commit(session: Session, centre: Centre) -> None:
+    """Commit the session's unit of work, then announce every event it recorded."""
+    session.commit()
+    publish(session, centre, events.take(session))
+
+
+def clock(app: Flask) -> datetime:
+    """The app's time (tests fix it with the CLOCK setting)."""
+    moment: datetime = (app.config.get("CLOCK") or utcnow)()
+    return moment
+
+
+def publish(session: Session, centre: Centre, happened: list[events.Event]) -> None:
+    """Payloads first (reads in the session), then the transaction ends, then the sends."""
+    if not happened:
+        return
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    now = clock(app)
+    sends: list[tuple[str, dict[str, Any], list[str]]] = []
+    waiting, jobs = False, []
+    for item in happened:
+        match item:
+            case events.Called(ticket, recall):
+                payload = serialize.call_json(session, ticket, centre, now, recall,
+                                              now if recall else None)
+                sends.append(("ticket.called", payload, realtime.ticket_rooms(centre, ticket)))
+            case events.Updated(ticket):
+                payload = {"ticket": serialize.ticket_json(session, ticket, centre, now)}
+                sends.append(("ticket.updated", payload, realtime.ticket_rooms(centre, ticket)))
+            case events.RatingRequested(ticket):
+                sends.append(("rating.requested", _rating_request(session, centre, ticket, now),
+                              [realtime.tablet_room(ticket.counter_id or 0)]))
+            case events.CounterChanged(counter):
+                current = counters.current_ticket(session, counter)
+                payload = {"counter": serialize.counter_json(session, counter, centre, now,
+                                                             current)}
+                sends.append(("counter.updated", payload,
+                              [realtime.centre_room(centre.id), realtime.counter_room(counter.id)]))
+            case events.WaitingChanged():
+                waiting = True
+            case events.PrintQueued(job_id):
+                jobs.append(job_id)
+    end(session)
+    for name, payload, rooms in sends:
+        realtime.emit_now(name, payload, rooms)
+    if waiting:
+        realtime.queue_changed(app, centre.id)
+    for job in jobs:
+        print_worker.dispatch(app, job)
+
+
+def _rating_request(session: Session, centre: Centre, ticket: Any, now: datetime
+                    ) -> dict[str, Any]:
+    assert ticket.counter is not None
+    officer = session.get(User, ticket.officer_id) if ticket.officer_id else None
+    return {
+        "ticket": serialize.ticket_json(session, ticket, centre, now),
+        "counter": serialize.counter_brief(ticket.counter),
+        "officer": serialize.officer_json(officer),
+    }

@@ -1,0 +1,50 @@
+"""The engine records what happened; the announcer sends it only after a commit."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from hall.engine import counters
+from hall.engine import events
+from hall.models import Centre
+from hall.models import User
+from hall.store.db import session_scope
+from hall.store.db import write
+from tests.conftest import Clock
+from tests.factories import World
+from tests.factories import issue
+from tests.factories import post
+
+
+def test_use_cases_record_events_and_a_rollback_forgets_them(
+        app: Flask, client: FlaskClient, world: World, clock: Clock) -> None:
+    issue(client, world, "HT")
+    assert post(client, world, "officer1", "/counters/1/open").status_code == 200
+    with session_scope(app) as session:
+        write(session)
+        officer = session.query(User).filter_by(username="officer1").one()
+        centre = session.query(Centre).one()
+        ticket = counters.call_next(session, centre.id, 1, officer, clock.now)
+        assert ticket is not None
+        happened = events.take(session)
+        assert happened == [events.Called(ticket), events.WaitingChanged(centre.id)]
+        assert events.take(session) == []  # once each
+        counters.finish(session, centre.id, 1, officer, clock.now)
+        assert [type(e) for e in session.info["hall.events"]] == [
+            events.Updated, events.RatingRequested]
+        session.rollback()
+        assert events.take(session) == []  # nothing is announced for work undone
+
+
+def test_the_engine_loads_no_web_framework() -> None:
+    code = ("import sys, hall.engine.tickets, hall.engine.counters, hall.read.serialize, "
+            "hall.store.db; "
+            "loaded = [m for m in sys.modules if m.split('.')[0] in "
+            "('flask', 'flask_socketio', 'socketio', 'engineio')]; print(loaded)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out == "[]"
