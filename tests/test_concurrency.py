@@ -72,7 +72,9 @@ def check(database_url: str, results: list[tuple[str, int, Any]]) -> None:
         mine = sorted(n for c, n in numbers if c == code)
         assert mine == [f"{prefix}{i:03d}" for i in range(1, len(mine) + 1)]
     assert sorted(t["id"] for t in called) == sorted(t["id"] for t in issued), "lost or double call"
-    assert {c["counter"] for c in called} == {1, 2, 3}
+    # Counters really worked side by side (which of them wins each ticket is the scheduler's
+    # choice: a counter whose fields another also serves may find nothing left).
+    assert len({c["counter"] for c in called}) >= 2
     with session_scope(make_app(database_url)) as session:
         statuses = Tally(session.scalars(select(Ticket.status)))
         calls = Tally(session.scalars(select(TicketEvent.ticket_id).where(TicketEvent.kind == "called")))
