@@ -98,7 +98,7 @@ def token_create(name: str) -> None:
 def run_command(host: str, port: int) -> None:
     """Serve HTTP and Socket.IO (gevent) for one hall."""
     from hall.server import serve
-    from hall.web.realtime import socketio
+    from hall.web.sockets import socketio
 
     click.echo(f"hall on http://{host}:{port}/ (async mode {socketio.async_mode})", err=True)
     serve(_app(), host, port)

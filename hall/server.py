@@ -13,7 +13,7 @@ def serve(app: Flask, host: str, port: int, socketio: Any = None) -> None:
     from gevent import pywsgi
 
     if socketio is None:
-        from hall.web.realtime import socketio
+        from hall.web.sockets import socketio
 
     class NoDelayHandler(pywsgi.WSGIHandler):  # type: ignore[misc]
         """Send small writes at once: without TCP_NODELAY a kept-alive connection waits

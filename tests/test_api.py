@@ -260,12 +260,12 @@ def test_revoked_token_is_refused(app: Flask, client: FlaskClient, world: World,
 def test_a_failed_announcement_loses_nothing(app: Flask, client: FlaskClient, world: World,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
     """Redis down between commit and emit: the answer is still right, the state has it."""
-    from hall.web import realtime
+    from hall.web import sockets
 
     def broken(*args: Any, **kwargs: Any) -> None:
         raise ConnectionError("message queue unreachable")
 
-    monkeypatch.setattr(realtime.socketio, "emit", broken)
+    monkeypatch.setattr(sockets.socketio, "emit", broken)
     ticket = issue(client, world, "HT")
     post(client, world, "officer1", "/counters/1/open")
     called = post(client, world, "officer1", "/counters/1/call-next")

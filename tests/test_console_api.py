@@ -7,7 +7,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from hall.api import schemas
-from hall.web.realtime import socketio
+from hall.web.sockets import socketio
 from tests.conftest import Clock
 from tests.factories import World
 from tests.factories import issue

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from hall.engine import print_jobs
 from hall.models import PrintJob
 from hall.store.db import session_scope
-from hall.web.realtime import socketio
+from hall.web.sockets import socketio
 from printer.ticket import render
 from tests.conftest import Clock
 from tests.conftest import make_app

@@ -7,7 +7,7 @@ import re
 from flask import Flask
 from flask.testing import FlaskClient
 
-from hall.web.realtime import socketio
+from hall.web.sockets import socketio
 from tests.factories import PASSWORD
 from tests.factories import World
 from tests.test_api import check_error

@@ -23,6 +23,7 @@ from hall.read import serialize
 from hall.store.db import end
 from hall.web import print_worker
 from hall.web import realtime
+from hall.web import sockets
 
 
 def commit(session: Session, centre: Centre) -> None:
@@ -50,26 +51,26 @@ def publish(session: Session, centre: Centre, happened: list[events.Event]) -> N
             case events.Called(ticket, recall):
                 payload = serialize.call_json(session, ticket, centre, now, recall,
                                               now if recall else None)
-                sends.append(("ticket.called", payload, realtime.ticket_rooms(centre, ticket)))
+                sends.append(("ticket.called", payload, sockets.ticket_rooms(centre, ticket)))
             case events.Updated(ticket):
                 payload = {"ticket": serialize.ticket_json(session, ticket, centre, now)}
-                sends.append(("ticket.updated", payload, realtime.ticket_rooms(centre, ticket)))
+                sends.append(("ticket.updated", payload, sockets.ticket_rooms(centre, ticket)))
             case events.RatingRequested(ticket):
                 sends.append(("rating.requested", _rating_request(session, centre, ticket, now),
-                              [realtime.tablet_room(ticket.counter_id or 0)]))
+                              [sockets.tablet_room(ticket.counter_id or 0)]))
             case events.CounterChanged(counter):
                 current = counters.current_ticket(session, counter)
                 payload = {"counter": serialize.counter_json(session, counter, centre, now,
                                                              current)}
                 sends.append(("counter.updated", payload,
-                              [realtime.centre_room(centre.id), realtime.counter_room(counter.id)]))
+                              [sockets.centre_room(centre.id), sockets.counter_room(counter.id)]))
             case events.WaitingChanged():
                 waiting = True
             case events.PrintQueued(job_id):
                 jobs.append(job_id)
     end(session)
     for name, payload, rooms in sends:
-        realtime.emit_now(name, payload, rooms)
+        sockets.emit_now(name, payload, rooms)
     if waiting:
         realtime.queue_changed(app, centre.id)
     for job in jobs:

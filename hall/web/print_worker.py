@@ -8,7 +8,6 @@ from dataclasses import asdict
 from typing import Any
 
 from flask import Flask
-from flask import current_app
 from flask import request
 from flask_socketio import emit
 from flask_socketio import join_room
@@ -21,7 +20,9 @@ from hall.models import PrintJob
 from hall.store.db import end
 from hall.store.db import session_scope
 from hall.store.db import write
-from hall.web.realtime import socketio
+from hall.web.sockets import agent_room
+from hall.web.sockets import kiosk_room
+from hall.web.sockets import socketio
 from printer import transport
 from printer.ticket import render
 
@@ -29,10 +30,6 @@ logger = logging.getLogger(__name__)
 RETRY_S = 10.0
 _retrying: set[int] = set()  # id(app) of apps whose retry loop runs
 _lock = threading.Lock()
-
-
-def kiosk_room(device_id: int) -> str:
-    return f"kiosk:{device_id}"
 
 
 def dispatch(app: Flask, job_id: int) -> None:
@@ -86,10 +83,6 @@ def _report(job: PrintJob, device: Device) -> None:
         logger.exception("could not report print job %s", job.id)
 
 
-def agent_room(device_id: int) -> str:
-    return f"agent:{device_id}"
-
-
 def _agent_job(session: Any, job: PrintJob) -> dict[str, Any]:
     """The `print.job` payload: the ticket description; the agent renders it at its width."""
     return {"job": job.id, "ticket": asdict(print_jobs.describe(session, job, 576, utcnow()))}
@@ -116,17 +109,25 @@ def agent_joined(device_id: int, jobs: list[dict[str, Any]]) -> None:
         emit("print.job", payload)
 
 
+
+
 _agents: dict[str, int] = {}  # Socket.IO sid -> kiosk device id, for acknowledgements
 
 
-@socketio.on("print.ack")  # type: ignore[untyped-decorator]
-def on_print_ack(data: Any) -> None:
+def agent_of(sid: str) -> int | None:
+    """The kiosk whose print agent is connected as this Socket.IO client, if any."""
+    return _agents.get(sid)
+
+
+def agent_left(sid: str) -> None:
+    _agents.pop(sid, None)
+
+
+def acknowledged(app: Flask, device_id: int, data: dict[str, Any]) -> None:
     """An agent printed a job (ok) or could not (error); record it like a local attempt."""
-    device_id = _agents.get(request.sid)  # type: ignore[attr-defined]
-    job_id = data.get("job") if isinstance(data, dict) else None
-    if device_id is None or type(job_id) is not int or not 1 <= job_id <= 2**31 - 1:
+    job_id = data.get("job")
+    if type(job_id) is not int or not 1 <= job_id <= 2**31 - 1:
         return
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
     with session_scope(app, writing=True) as session:
         job = session.get(PrintJob, job_id)
         if job is None or job.device_id != device_id or job.status == "printed":
@@ -143,11 +144,6 @@ def on_print_ack(data: Any) -> None:
 def _clean(value: Any, limit: int) -> str:
     """An agent's text as the database takes it: no control characters, bounded."""
     return "".join(ch for ch in str(value) if ch.isprintable())[:limit] or "?"
-
-
-@socketio.on("disconnect")  # type: ignore[untyped-decorator]
-def on_disconnect(*_: Any) -> None:
-    _agents.pop(request.sid, None)  # type: ignore[attr-defined]
 
 
 def _ensure_retry_loop(app: Flask) -> None:

@@ -9,8 +9,8 @@ from typing import Any
 
 from flask import Flask
 from flask import current_app
+from flask import request
 from flask_socketio import ConnectionRefusedError
-from flask_socketio import SocketIO
 from flask_socketio import emit
 from flask_socketio import join_room
 from sqlalchemy import select
@@ -22,12 +22,18 @@ from hall.engine.clock import utcnow
 from hall.engine.tickets import by_tracking_token
 from hall.models import Centre
 from hall.models import Counter
-from hall.models import Ticket
 from hall.read import serialize
 from hall.store.db import end
 from hall.store.db import session_scope
+from hall.web import print_worker
+from hall.web.sockets import centre_room
+from hall.web.sockets import counter_room
+from hall.web.sockets import emit_now
+from hall.web.sockets import kiosk_room
+from hall.web.sockets import socketio
+from hall.web.sockets import tablet_room
+from hall.web.sockets import ticket_room
 
-socketio = SocketIO()
 logger = logging.getLogger(__name__)
 
 
@@ -56,23 +62,6 @@ def _detect_mode() -> str:
     return "gevent" if monkey.is_module_patched("socket") else "threading"
 
 
-def centre_room(centre_id: int) -> str:
-    return f"centre:{centre_id}"
-
-
-def counter_room(counter_id: int) -> str:
-    return f"counter:{counter_id}"
-
-
-def tablet_room(counter_id: int) -> str:
-    return f"tablet:{counter_id}"
-
-
-def ticket_room(ticket: Ticket) -> str:
-    # Keyed by tracking token, which a transfer passes on to the new ticket.
-    return f"ticket:{ticket.tracking_token}"
-
-
 def rooms_for(session: Session, principal: auth.Principal) -> list[str]:
     """The rooms a user or device token joins."""
     if principal.device is not None:
@@ -80,7 +69,7 @@ def rooms_for(session: Session, principal: auth.Principal) -> list[str]:
         if device.kind == "tablet" and device.counter_id is not None:
             return [counter_room(device.counter_id), tablet_room(device.counter_id)]
         if device.kind == "kiosk":
-            return [centre_room(device.centre_id), f"kiosk:{device.id}"]
+            return [centre_room(device.centre_id), kiosk_room(device.id)]
         if device.kind == "display" and device.counter_id is not None:
             return [centre_room(device.centre_id), counter_room(device.counter_id)]
         return [centre_room(device.centre_id)]
@@ -104,8 +93,6 @@ def on_connect(auth_payload: Any = None) -> None:
         principal = auth.principal_for(session, token)
         if principal is not None and principal.device is not None and bool(
                 auth_payload.get("agent")) and principal.device.kind == "kiosk":  # fmt: skip
-            from hall.web import print_worker
-
             jobs = print_worker.agent_jobs(session, principal.device)
             device_id = principal.device.id
         else:
@@ -119,8 +106,6 @@ def on_connect(auth_payload: Any = None) -> None:
                 rooms, centre = [ticket_room(ticket)], session.get_one(Centre, ticket.centre_id)
             state = serialize.queue_json(session, centre, utcnow())
     if jobs is not None:
-        from hall.web import print_worker
-
         print_worker.agent_joined(device_id, jobs)
         return
     for room in rooms:
@@ -143,22 +128,6 @@ def _console_connected(csrf: Any) -> None:
     for room in rooms:
         join_room(room)
     emit("state", state)
-
-
-def ticket_rooms(centre: Centre, ticket: Ticket) -> list[str]:
-    rooms = [centre_room(centre.id), ticket_room(ticket)]
-    if ticket.counter_id is not None:
-        rooms.append(counter_room(ticket.counter_id))
-    return rooms
-
-
-def emit_now(event: str, payload: dict[str, Any], to: str | list[str]) -> None:
-    """Send after the commit; a failure (Redis down) is logged, never raised: the change
-    is already stored, and every screen resyncs from `state` when it reconnects."""
-    try:
-        socketio.emit(event, payload, to=to)
-    except Exception:
-        logger.exception("could not emit %s", event)
 
 
 def announce_queue(session: Session, centre_id: int, now: datetime | None = None) -> None:
@@ -204,3 +173,17 @@ _coalescer = _Coalescer()
 def queue_changed(app: Flask, centre_id: int) -> None:
     """Schedule `queue.changed` for the centre (coalesced, see _Coalescer)."""
     _coalescer.mark(app, centre_id)
+
+
+@socketio.on("print.ack")  # type: ignore[untyped-decorator]
+def on_print_ack(data: Any) -> None:
+    """A kiosk's print agent reports a job printed or failed."""
+    device_id = print_worker.agent_of(request.sid)  # type: ignore[attr-defined]
+    if device_id is not None and isinstance(data, dict):
+        print_worker.acknowledged(current_app._get_current_object(),  # type: ignore[attr-defined]
+                                  device_id, data)
+
+
+@socketio.on("disconnect")  # type: ignore[untyped-decorator]
+def on_disconnect(*_: Any) -> None:
+    print_worker.agent_left(request.sid)  # type: ignore[attr-defined]
