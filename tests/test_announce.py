@@ -48,3 +48,26 @@ def test_the_engine_loads_no_web_framework() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.strip()
     assert out == "[]"
+
+
+def test_the_vocabulary_is_the_stored_values_and_labels_every_one() -> None:
+    """StrEnum members are the very strings the database and the API hold, and each has a
+    Vietnamese and an English label for the pages."""
+    from sqlalchemy import CheckConstraint
+
+    from hall.models import vocabulary as v
+    from hall.models.ticket import Ticket
+
+    check = " ".join(str(c.sqltext) for c in Ticket.__table__.constraints
+                     if isinstance(c, CheckConstraint))  # the CHECK lists the statuses
+    for status in v.TicketStatus:
+        assert f"'{status.value}'" in check
+    assert v.TicketStatus.CALLED == "called" and f"{v.TicketStatus.CALLED}" == "called"
+    for kind, enum in (("ticket_status", v.TicketStatus), ("counter_state", v.CounterState),
+                       ("print_status", v.PrintStatus), ("device_kind", v.DeviceKind),
+                       ("role", v.Role)):
+        labels = v.labels_for_pages()[kind]
+        assert set(labels) == {member.value for member in enum}
+        assert all(pair["vi"] and pair["en"] for pair in labels.values())
+    assert v.label("ticket_status", "no_show") == "vắng mặt"
+    assert v.label("ticket_status", "no_show", english=True) == "did not come"

@@ -23,6 +23,7 @@ from hall.engine.auth import Principal
 from hall.engine.errors import AlreadyRated
 from hall.engine.errors import Forbidden
 from hall.engine.errors import Invalid
+from hall.models.vocabulary import PrintStatus
 from hall.read import serialize
 from hall.web import announce
 from hall.web.database import get_session
@@ -79,7 +80,7 @@ def issue_ticket(principal: Principal, body: s.TicketIn) -> Any:
     # after the commit (short row locks); the place in line is known, the estimate remembered
     answer = serialize.ticket_json(session, ticket, centre, moment)
     announce.publish(session, centre, events.take(session))
-    answer["print"] = {"job": job.id, "status": "pending"} if job else None
+    answer["print"] = {"job": job.id, "status": PrintStatus.PENDING} if job else None
     return jsonify(answer), 201
 
 

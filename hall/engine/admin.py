@@ -20,6 +20,7 @@ from hall.models import CounterField
 from hall.models import Device
 from hall.models import Field
 from hall.models import User
+from hall.models.vocabulary import PrintStatus
 
 
 def add_field(session: Session, centre: Centre, code: str, name: str, **options: object) -> Field:
@@ -107,7 +108,7 @@ def devices_with_printers(session: Session, centre: Centre) -> list[dict[str, ob
 
     waiting = dict(session.execute(
         select(PrintJob.device_id, func.count())
-        .where(PrintJob.status.in_(("pending", "failed"))).group_by(PrintJob.device_id)
+        .where(PrintJob.status.in_((PrintStatus.PENDING, PrintStatus.FAILED))).group_by(PrintJob.device_id)
     ).all())  # fmt: skip
     numbers = dict(session.execute(select(Counter.id, Counter.number)
                                    .where(Counter.centre_id == centre.id)).all())

@@ -40,6 +40,9 @@ from hall.models import CounterField
 from hall.models import Ticket
 from hall.models import User
 from hall.models.ticket import ACTIVE
+from hall.models.vocabulary import CounterState
+from hall.models.vocabulary import TicketStatus
+from hall.models.vocabulary import label
 from hall.store import cache
 
 
@@ -121,7 +124,7 @@ def open_counter(session: Session, centre_id: int, number: int, officer: User) -
     if other is not None:
         raise CounterBusy(f"Cán bộ đang giữ quầy số {other}; hãy đóng quầy đó trước",
                           "officer_at_other_counter")
-    counter.officer_id, counter.state = officer.id, "open"
+    counter.officer_id, counter.state = officer.id, CounterState.OPEN
     session.flush()
     events.record(session, events.CounterChanged(counter), events.WaitingChanged(centre_id))
     return counter
@@ -132,7 +135,7 @@ def close_counter(session: Session, centre_id: int, number: int, officer: User) 
     counter, current = held_with_current(session, centre_id, number, officer)
     if current is not None:
         raise TicketInProgress()
-    counter.officer_id, counter.state = None, "closed"
+    counter.officer_id, counter.state = None, CounterState.CLOSED
     counter.pause_reason = counter.paused_at = None
     session.flush()
     events.record(session, events.CounterChanged(counter), events.WaitingChanged(centre_id))
@@ -145,9 +148,9 @@ def pause(session: Session, centre_id: int, number: int, officer: User, reason: 
     counter, current = held_with_current(session, centre_id, number, officer)
     if current is not None:
         raise TicketInProgress()
-    if counter.state != "paused":
+    if counter.state != CounterState.PAUSED:
         counter.paused_at = now
-    counter.state, counter.pause_reason = "paused", reason
+    counter.state, counter.pause_reason = CounterState.PAUSED, reason
     session.flush()
     events.record(session, events.CounterChanged(counter), events.WaitingChanged(centre_id))
     return counter
@@ -155,7 +158,7 @@ def pause(session: Session, centre_id: int, number: int, officer: User, reason: 
 
 def resume(session: Session, centre_id: int, number: int, officer: User) -> Counter:
     counter = held(session, centre_id, number, officer)
-    counter.state, counter.pause_reason, counter.paused_at = "open", None, None
+    counter.state, counter.pause_reason, counter.paused_at = CounterState.OPEN, None, None
     session.flush()
     events.record(session, events.CounterChanged(counter), events.WaitingChanged(centre_id))
     return counter
@@ -164,7 +167,7 @@ def resume(session: Session, centre_id: int, number: int, officer: User) -> Coun
 def _ready(session: Session, centre_id: int, number: int, officer: User) -> Counter:
     """The officer's counter, open (not paused) and with no ticket in progress."""
     counter, current = held_with_current(session, centre_id, number, officer)
-    if counter.state == "paused":
+    if counter.state == CounterState.PAUSED:
         raise CounterPaused()
     if current is not None:
         raise TicketInProgress()
@@ -173,8 +176,8 @@ def _ready(session: Session, centre_id: int, number: int, officer: User) -> Coun
 
 def _take(session: Session, ticket: Ticket, counter: Counter, officer: User,
           now: datetime) -> Ticket:
-    if not mark(session, ticket, "waiting", "called", called_at=now, counter_id=counter.id,
-                officer_id=officer.id):
+    if not mark(session, ticket, TicketStatus.WAITING, TicketStatus.CALLED, called_at=now,
+                counter_id=counter.id, officer_id=officer.id):
         raise WrongState("Số này vừa được quầy khác gọi; hãy gọi lại")
     return _called(session, ticket, counter, officer, now)
 
@@ -189,10 +192,6 @@ def _called(session: Session, ticket: Ticket, counter: Counter, officer: User,
     return ticket
 
 
-STATUS_VI = {"called": "đã được gọi", "serving": "đang được phục vụ", "done": "đã xong",
-             "no_show": "vắng mặt", "transferred": "đã chuyển đi", "cancelled": "đã hủy"}
-
-
 def call_number(session: Session, centre_id: int, number: int, officer: User, ticket_number: str,
                 now: datetime, today: date) -> Ticket:
     """Call a given waiting number of today (a citizen who was out of the hall, say)."""
@@ -202,10 +201,10 @@ def call_number(session: Session, centre_id: int, number: int, officer: User, ti
                              Ticket.number == ticket_number.strip().upper())
         .order_by(Ticket.id.desc())
     ).unique().all()  # fmt: skip
-    waiting = [ticket for ticket in found if ticket.status == "waiting"]
+    waiting = [ticket for ticket in found if ticket.status == TicketStatus.WAITING]
     if not waiting:
         if found:
-            state = STATUS_VI.get(found[0].status, found[0].status)
+            state = label("ticket_status", found[0].status)
             raise WrongState(f"Số {found[0].number} không còn chờ: {state}")
         raise UnknownTicket(f"Hôm nay không có số {ticket_number.strip().upper()}")
     return _take(session, waiting[0], counter, officer, now)
@@ -237,7 +236,7 @@ def _queue_order(centre_id: int, counter_id: int, ranks: dict[int, int]) -> Sele
     serves_field = Ticket.field_id.in_(ranks) & Ticket.target_counter_id.is_(None)
     return (
         select(Ticket.id)
-        .where(Ticket.centre_id == centre_id, Ticket.status == "waiting",
+        .where(Ticket.centre_id == centre_id, Ticket.status == TicketStatus.WAITING,
                or_(serves_field, Ticket.target_counter_id == counter_id))
         .order_by(Ticket.priority.desc(), rank, Ticket.queued_at, Ticket.id)
     )  # fmt: skip
@@ -302,7 +301,7 @@ def _next_in_line(centre_id: int, counter_id: int, ranks: dict[int, int]) -> Sel
         for priority in (True, False):
             head = (select(Ticket.id, Ticket.priority, literal(rank).label("rank"),
                            Ticket.queued_at)
-                    .where(line, Ticket.status == "waiting", Ticket.priority == priority)
+                    .where(line, Ticket.status == TicketStatus.WAITING, Ticket.priority == priority)
                     .order_by(Ticket.queued_at, Ticket.id).limit(1).subquery())
             heads.append(select(*head.c))  # SQLite: a LIMIT inside a UNION needs a subquery
     every = union_all(*heads).subquery("heads")
@@ -316,8 +315,8 @@ def _take_next(centre_id: int, counter_id: int, ranks: dict[int, int]) -> Any:
     the ticket: choice and compare-and-set in one round trip."""
     first = _next_in_line(centre_id, counter_id, ranks).scalar_subquery()
     return (update(Ticket)
-            .where(Ticket.id == first, Ticket.status == "waiting")
-            .values(status="called", called_at=bindparam("now"), counter_id=counter_id,
+            .where(Ticket.id == first, Ticket.status == TicketStatus.WAITING)
+            .values(status=TicketStatus.CALLED, called_at=bindparam("now"), counter_id=counter_id,
                     officer_id=bindparam("officer"))
             .returning(Ticket)
             .execution_options(synchronize_session=False, populate_existing=True))
@@ -371,24 +370,27 @@ def _step(session: Session, centre_id: int, number: int, officer: User, now: dat
 def recall(session: Session, centre_id: int, number: int, officer: User,
            now: datetime) -> Ticket:
     """Call the current ticket again (it stays called)."""
-    return _step(session, centre_id, number, officer, now, ("called",), "called", "recalled")
+    return _step(session, centre_id, number, officer, now, (TicketStatus.CALLED,),
+                 TicketStatus.CALLED, "recalled")
 
 
 def start(session: Session, centre_id: int, number: int, officer: User,
           now: datetime) -> Ticket:
-    return _step(session, centre_id, number, officer, now, ("called",), "serving", "started",
+    return _step(session, centre_id, number, officer, now, (TicketStatus.CALLED,),
+                 TicketStatus.SERVING, "started",
                  started_at=now)
 
 
 def finish(session: Session, centre_id: int, number: int, officer: User,
            now: datetime) -> Ticket:
-    return _step(session, centre_id, number, officer, now, ACTIVE, "done", "finished",
+    return _step(session, centre_id, number, officer, now, ACTIVE, TicketStatus.DONE, "finished",
                  finished_at=now)
 
 
 def no_show(session: Session, centre_id: int, number: int, officer: User,
             now: datetime) -> Ticket:
-    return _step(session, centre_id, number, officer, now, ("called",), "no_show", "no_show",
+    return _step(session, centre_id, number, officer, now, (TicketStatus.CALLED,),
+                 TicketStatus.NO_SHOW, "no_show",
                  finished_at=now)
 
 
@@ -402,13 +404,13 @@ def transfer(session: Session, centre_id: int, number: int, officer: User, now: 
     counter, old = _current(session, centre_id, number, officer)
     target_field = find_field(session, centre_id, field_code) if field_code else old.field
     target = find_counter(session, centre_id, counter_number) if counter_number else None
-    if not mark(session, old, ACTIVE, "transferred", finished_at=now):
+    if not mark(session, old, ACTIVE, TicketStatus.TRANSFERRED, finished_at=now):
         raise WrongState()
     new = Ticket(
         centre_id=old.centre_id, field_id=target_field.id, origin_field_id=old.origin_field_id,
         service_day=old.service_day, sequence=old.sequence, number=old.number,
         priority=old.priority, priority_category=old.priority_category, source="transfer",
-        status="waiting", issued_at=now, queued_at=old.queued_at,
+        status=TicketStatus.WAITING, issued_at=now, queued_at=old.queued_at,
         target_counter_id=target.id if target else None,
         tracking_token=old.tracking_token, transferred_from_id=old.id,
     )  # fmt: skip

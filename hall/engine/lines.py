@@ -24,6 +24,9 @@ from hall.models import CounterField
 from hall.models import Field
 from hall.models import Ticket
 from hall.models import TicketEvent
+from hall.models.vocabulary import ACTIVE
+from hall.models.vocabulary import CounterState
+from hall.models.vocabulary import TicketStatus
 from hall.store import cache
 
 RECENT_CALLS = 10
@@ -34,7 +37,7 @@ def waiting_counts(session: Session, centre_id: int) -> dict[int, int]:
     """Waiting tickets per field id."""
     rows = session.execute(
         select(Ticket.field_id, func.count())
-        .where(Ticket.centre_id == centre_id, Ticket.status == "waiting")
+        .where(Ticket.centre_id == centre_id, Ticket.status == TicketStatus.WAITING)
         .group_by(Ticket.field_id)
     )
     return {field_id: count for field_id, count in rows}
@@ -52,7 +55,7 @@ def _ahead_in_field() -> Any:
     """Waiting tickets of a field's own line called before a given one, as one statement of
     two index range counts (ix_tickets_line): the priority ones (for a priority ticket only
     those queued earlier), plus, for a normal ticket, the normal ones queued earlier."""
-    line = and_(Ticket.field_id == bindparam("field"), Ticket.status == "waiting",
+    line = and_(Ticket.field_id == bindparam("field"), Ticket.status == TicketStatus.WAITING,
                 Ticket.target_counter_id.is_(None))
     earlier = or_(Ticket.queued_at < bindparam("queued"),
                   and_(Ticket.queued_at == bindparam("queued"), Ticket.id < bindparam("id")))
@@ -105,7 +108,7 @@ def waiting_ahead(session: Session, ticket: Ticket) -> int:
     else:
         before = or_(Ticket.priority.is_(True), earlier)
     statement = select(func.count()).where(
-        Ticket.centre_id == ticket.centre_id, Ticket.status == "waiting", same_line, before
+        Ticket.centre_id == ticket.centre_id, Ticket.status == TicketStatus.WAITING, same_line, before
     )
     return session.scalar(statement) or 0
 
@@ -132,7 +135,7 @@ def average_service_s(session: Session, field_id: int, default_s: int, now: date
 def _average_service_s(session: Session, field_id: int, default_s: int, now: datetime) -> float:
     statement = (
         select(Ticket.finished_at, Ticket.started_at, Ticket.called_at)
-        .where(Ticket.field_id == field_id, Ticket.status == "done",
+        .where(Ticket.field_id == field_id, Ticket.status == TicketStatus.DONE,
                Ticket.finished_at > now - timedelta(days=30))
         .order_by(Ticket.finished_at.desc())
         .limit(SERVICE_SAMPLE)
@@ -150,7 +153,7 @@ def open_counters_by_field(session: Session, centre_id: int) -> dict[int, int]:
     rows = session.execute(
         select(CounterField.field_id, func.count())
         .join(Counter, Counter.id == CounterField.counter_id)
-        .where(Counter.centre_id == centre_id, Counter.state == "open")
+        .where(Counter.centre_id == centre_id, Counter.state == CounterState.OPEN)
         .group_by(CounterField.field_id)
     )
     return {field_id: count for field_id, count in rows}
@@ -206,7 +209,7 @@ def recent_calls(session: Session, centre_id: int) -> list[tuple[TicketEvent, Ti
 def active_by_counter(session: Session, centre_id: int) -> dict[int, Ticket]:
     """The called or serving ticket of each counter."""
     statement = select(Ticket).where(
-        Ticket.centre_id == centre_id, Ticket.status.in_(("called", "serving"))
+        Ticket.centre_id == centre_id, Ticket.status.in_(ACTIVE)
     )
     return {t.counter_id: t for t in session.scalars(statement).unique() if t.counter_id}
 

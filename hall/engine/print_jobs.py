@@ -16,6 +16,8 @@ from hall.models import Centre
 from hall.models import Device
 from hall.models import PrintJob
 from hall.models import Ticket
+from hall.models.vocabulary import PrintStatus
+from hall.models.vocabulary import TicketStatus
 from printer.ticket import TicketDescription
 
 MAX_ATTEMPTS = 5
@@ -26,7 +28,7 @@ def queue_job(session: Session, ticket: Ticket, device: Device, now: datetime,
     """A pending job for a kiosk that has a printer; None when it has none."""
     if device.kind != "kiosk" or device.printer == "none":
         return None
-    job = PrintJob(ticket_id=ticket.id, device_id=device.id, status="pending",
+    job = PrintJob(ticket_id=ticket.id, device_id=device.id, status=PrintStatus.PENDING,
                    base_url=base_url.rstrip("/"), created_at=now, updated_at=now)
     session.add(job)
     session.flush()
@@ -49,7 +51,7 @@ def describe(session: Session, job: PrintJob, width: int, now: datetime) -> Tick
     """What to print for the job, as `printer/` wants it."""
     ticket = session.get_one(Ticket, job.ticket_id)
     centre = session.get_one(Centre, ticket.centre_id)
-    ahead = lines.waiting_ahead(session, ticket) if ticket.status == "waiting" else 0
+    ahead = lines.waiting_ahead(session, ticket) if ticket.status == TicketStatus.WAITING else 0
     wait_s = lines.estimated_wait_s(session, ticket, ahead, centre, now) if ahead else 0
     issued = local_iso(ticket.issued_at, centre.timezone) or ""
     label = None
@@ -80,10 +82,10 @@ def finish_job(session: Session, job: PrintJob, now: datetime, error: str | None
     job.attempts += 1
     job.updated_at = now
     if error is None:
-        job.status, job.printed_at, job.last_error = "printed", now, ""
+        job.status, job.printed_at, job.last_error = PrintStatus.PRINTED, now, ""
     else:
         job.last_error = error[:300]
-        job.status = "abandoned" if job.attempts >= MAX_ATTEMPTS else "failed"
+        job.status = PrintStatus.ABANDONED if job.attempts >= MAX_ATTEMPTS else PrintStatus.FAILED
     device = session.get_one(Device, job.device_id)
     device.printer_state, device.printer_checked_at = printer_state, now
 
@@ -93,7 +95,7 @@ def due_jobs(session: Session) -> list[int]:
     statement = (
         select(PrintJob.id)
         .join(Ticket, Ticket.id == PrintJob.ticket_id)
-        .where(PrintJob.status == "failed", Ticket.status == "waiting")
+        .where(PrintJob.status == PrintStatus.FAILED, Ticket.status == TicketStatus.WAITING)
         .order_by(PrintJob.id)
     )
     return list(session.scalars(statement))

@@ -17,6 +17,7 @@ from hall.engine.tickets import log
 from hall.models import Centre
 from hall.models import Device
 from hall.models import Rating
+from hall.models.vocabulary import TicketStatus
 
 LEVELS_3 = ("very_satisfied", "satisfied", "dissatisfied")
 LEVELS_4 = ("very_satisfied", "satisfied", "neutral", "dissatisfied")
@@ -42,7 +43,7 @@ def rate(session: Session, centre: Centre, tablet: Device, ticket_id: int, level
     ticket = get_ticket(session, centre.id, ticket_id)
     if tablet.counter_id is None or ticket.counter_id != tablet.counter_id:
         raise Forbidden("Máy tính bảng này không thuộc quầy đã phục vụ số này")
-    if ticket.status != "done":
+    if ticket.status != TicketStatus.DONE:
         raise WrongState("Chỉ đánh giá được sau khi phục vụ xong")
     if session.scalar(select(Rating.id).where(Rating.ticket_id == ticket.id)) is not None:
         raise AlreadyRated()

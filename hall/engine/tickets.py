@@ -42,6 +42,7 @@ from hall.models import IdempotencyKey
 from hall.models import Ticket
 from hall.models import TicketEvent
 from hall.models import TicketRecord
+from hall.models.vocabulary import TicketStatus
 from hall.store import cache
 from hall.store import db
 
@@ -143,7 +144,7 @@ def issue(session: Session, centre: Centre, field_code: str, *, now: datetime, a
     values.update(
         centre_id=centre.id, field_id=field.id, origin_field_id=field.id, service_day=day,
         priority=priority, priority_category=category, source=source,
-        status="waiting", issued_at=now, queued_at=now, device_id=actor.device_id,
+        status=TicketStatus.WAITING, issued_at=now, queued_at=now, device_id=actor.device_id,
         tracking_token=secrets.token_urlsafe(18),
     )  # fmt: skip
     connection = session.connection()
@@ -246,7 +247,7 @@ def cancel(session: Session, centre_id: int, ticket_id: int, *, now: datetime,
            actor: Actor) -> Ticket:
     """A waiting citizen left: the ticket becomes cancelled."""
     ticket = get_ticket(session, centre_id, ticket_id)
-    changed = mark(session, ticket, "waiting", "cancelled", finished_at=now)
+    changed = mark(session, ticket, TicketStatus.WAITING, TicketStatus.CANCELLED, finished_at=now)
     if not changed:
         raise WrongState("Chỉ hủy được số đang chờ")
     log(session, ticket, "cancelled", now, actor)
@@ -290,7 +291,7 @@ _RECORDS_SEEN = "hall.records"
 def records_of(session: Session, ticket: Ticket) -> list[str]:
     """The record codes (mã hồ sơ) attached to a ticket, oldest first (asked once per session
     and ticket: an event's payload and the answer both show them)."""
-    if ticket.status == "waiting" and ticket.transferred_from_id is None:
+    if ticket.status == TicketStatus.WAITING and ticket.transferred_from_id is None:
         return []  # codes are attached from the call on: spare the query on the issue path
     seen: dict[int, list[str]] = session.info.setdefault(_RECORDS_SEEN, {})
     if ticket.id not in seen:
@@ -303,7 +304,7 @@ def preload_records(session: Session, tickets: Iterable[Ticket]) -> None:
     follow (a snapshot lists many called and serving tickets)."""
     seen: dict[int, list[str]] = session.info.setdefault(_RECORDS_SEEN, {})
     wanted = {ticket.id for ticket in tickets if ticket.id not in seen
-              and not (ticket.status == "waiting" and ticket.transferred_from_id is None)}
+              and not (ticket.status == TicketStatus.WAITING and ticket.transferred_from_id is None)}
     if not wanted:
         return
     for ticket_id in wanted:
@@ -324,7 +325,7 @@ def add_records(session: Session, centre_id: int, ticket_id: int, codes: list[st
                 now: datetime, user_id: int) -> Ticket:
     """Attach record codes to a ticket that has been called; codes already there are kept once."""
     ticket = get_ticket(session, centre_id, ticket_id)
-    if ticket.status in ("waiting", "cancelled"):
+    if ticket.status in (TicketStatus.WAITING, TicketStatus.CANCELLED):
         raise WrongState("Chỉ gắn mã hồ sơ cho số đã được gọi")
     present = set(records_of(session, ticket))
     new = [code for code in dict.fromkeys(codes) if code not in present]

@@ -16,9 +16,11 @@ from sqlalchemy.orm import relationship
 
 from hall.models.base import Base
 from hall.models.base import UTCDateTime
+from hall.models.vocabulary import DeviceKind
+from hall.models.vocabulary import Role
 
-ROLES = ("admin", "manager", "officer")
-DEVICE_KINDS = ("kiosk", "display", "tablet")
+ROLES = tuple(Role)
+DEVICE_KINDS = tuple(DeviceKind)
 
 
 class User(Base):

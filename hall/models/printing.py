@@ -13,8 +13,9 @@ from sqlalchemy.orm import mapped_column
 
 from hall.models.base import Base
 from hall.models.base import UTCDateTime
+from hall.models.vocabulary import PrintStatus
 
-JOB_STATES = ("pending", "printed", "failed", "abandoned")
+JOB_STATES = tuple(PrintStatus)
 
 
 class PrintJob(Base):

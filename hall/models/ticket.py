@@ -25,9 +25,10 @@ from hall.models.base import Base
 from hall.models.base import UTCDateTime
 from hall.models.centre import Counter
 from hall.models.centre import Field
+from hall.models.vocabulary import ACTIVE as ACTIVE  # re-exported for the engine
+from hall.models.vocabulary import TicketStatus
 
-STATUSES = ("waiting", "called", "serving", "done", "no_show", "transferred", "cancelled")
-ACTIVE = ("called", "serving")
+STATUSES = tuple(TicketStatus)
 SOURCES = ("kiosk", "counter", "api", "booking", "transfer")
 EVENT_KINDS = (
     "issued", "called", "recalled", "started", "finished",

@@ -19,6 +19,7 @@ from hall.models import Field
 from hall.models import Rating
 from hall.models import Ticket
 from hall.models import User
+from hall.models.vocabulary import TicketStatus
 
 
 def ticket_json(session: Session, ticket: Ticket, centre: Centre, now: datetime,
@@ -26,7 +27,7 @@ def ticket_json(session: Session, ticket: Ticket, centre: Centre, now: datetime,
     """A ticket as `GET /api/v1/tickets/{id}` answers it (lists leave out the estimates)."""
     tz = centre.timezone
     ahead = wait = None
-    if ticket.status == "waiting" and estimate:
+    if ticket.status == TicketStatus.WAITING and estimate:
         ahead = lines.waiting_ahead(session, ticket)
         wait = lines.estimated_wait_s(session, ticket, ahead, centre, now)
     return {

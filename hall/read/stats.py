@@ -20,6 +20,7 @@ from hall.models import Field
 from hall.models import Rating
 from hall.models import Ticket
 from hall.models import User
+from hall.models.vocabulary import TicketStatus
 
 
 def durations(values: list[float]) -> dict[str, float | None]:
@@ -76,11 +77,11 @@ def _tally(row: _Row, ticket: Ticket) -> None:
         row.issued += 1
     if ticket.called_at is not None:
         row.waits.append((ticket.called_at - ticket.issued_at).total_seconds())
-    if ticket.status == "done" and ticket.finished_at is not None:
+    if ticket.status == TicketStatus.DONE and ticket.finished_at is not None:
         row.served += 1
         begun = ticket.started_at or ticket.called_at or ticket.issued_at
         row.services.append((ticket.finished_at - begun).total_seconds())
-    elif ticket.status == "no_show":
+    elif ticket.status == TicketStatus.NO_SHOW:
         row.no_show += 1
 
 

@@ -17,6 +17,7 @@ from hall.engine import print_jobs
 from hall.engine.clock import utcnow
 from hall.models import Device
 from hall.models import PrintJob
+from hall.models.vocabulary import PrintStatus
 from hall.store.db import end
 from hall.store.db import session_scope
 from hall.store.db import write
@@ -43,7 +44,7 @@ def attempt(app: Flask, job_id: int) -> str:
     read transaction; the printer is driven with none open; the outcome is a short write."""
     with session_scope(app) as session:
         job = session.get(PrintJob, job_id)
-        if job is None or job.status in ("printed", "abandoned"):
+        if job is None or job.status in (PrintStatus.PRINTED, PrintStatus.ABANDONED):
             return job.status if job else "missing"
         device = session.get_one(Device, job.device_id)
         if device.printer == "agent":
@@ -96,7 +97,7 @@ def _offer_to_agent(payload: dict[str, Any], device_id: int) -> None:
 def agent_jobs(session: Any, device: Device) -> list[dict[str, Any]]:
     """The `print.job` payloads of every unprinted job of a kiosk, oldest first."""
     return [_agent_job(session, job) for job in session.scalars(select(PrintJob).where(
-            PrintJob.device_id == device.id, PrintJob.status.in_(("pending", "failed")))
+            PrintJob.device_id == device.id, PrintJob.status.in_((PrintStatus.PENDING, PrintStatus.FAILED)))
             .order_by(PrintJob.id))]  # fmt: skip
 
 
@@ -130,7 +131,7 @@ def acknowledged(app: Flask, device_id: int, data: dict[str, Any]) -> None:
         return
     with session_scope(app, writing=True) as session:
         job = session.get(PrintJob, job_id)
-        if job is None or job.device_id != device_id or job.status == "printed":
+        if job is None or job.device_id != device_id or job.status == PrintStatus.PRINTED:
             return
         error = None if data.get("ok") is True else _clean(data.get("error") or "agent failed", 300)
         state = _clean(data.get("printer_state") or ("online" if error is None else "offline"), 16)
