@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from flask import jsonify
 from flask import request
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from hall.api import schemas as s
 from hall.api.common import now
 from hall.api.common import public_url
 from hall.api.spec import endpoint
 from hall.engine import events
+from hall.engine import issuing
 from hall.engine import print_jobs
 from hall.engine import ratings
 from hall.engine import text
@@ -23,6 +26,7 @@ from hall.engine.auth import Principal
 from hall.engine.errors import AlreadyRated
 from hall.engine.errors import Forbidden
 from hall.engine.errors import Invalid
+from hall.models import Centre
 from hall.models.vocabulary import PrintStatus
 from hall.read import serialize
 from hall.web import announce
@@ -50,38 +54,41 @@ def _source(principal: Principal) -> str:
           responses={201: s.TicketOut, 200: s.TicketOut, 404: s.ErrorOut, 409: s.ErrorOut},
           headers=["Idempotency-Key"])
 def issue_ticket(principal: Principal, body: s.TicketIn) -> Any:
-    session, centre, key = get_session(), principal.centre, _idempotency_key()
+    session, centre = get_session(), principal.centre
+    asked = issuing.Request(
+        body.field, _actor(principal), _source(principal), principal.credential,
+        key=_idempotency_key(), priority=body.priority, category=body.priority_category,
+        device=principal.device, base_url=public_url())
     session.connection()  # the write transaction first (SQLite: the write gate), then the
     moment = now()  # clock: tickets that wait for the gate are stamped in the order they go
-    if key and (seen := tickets.recall_key(session, principal.credential, key, centre, moment)):
-        return jsonify(serialize.ticket_json(session, seen, centre, moment)), 200
-    actor = tickets.Actor(principal.user.id if principal.user else None,
-                          principal.device.id if principal.device else None)
-    ticket = tickets.issue(session, centre, body.field, now=moment, actor=actor,
-                           source=_source(principal),
-                           priority=body.priority, category=body.priority_category)
-    job = None
-    try:
-        if key:  # a unique key per credential and day: a concurrent twin fails here or at commit
-            tickets.remember_key(session, principal.credential, key, ticket)
-        if principal.device is not None and principal.device.printer != "none":
-            # a kiosk with a printer: it gets the ticket after the commit
-            job = print_jobs.queue_job(session, ticket, principal.device, moment, public_url())
-        session.commit()  # the answer's place in line is known; announced below
-    except IntegrityError:
-        # The same key raced us from another request: answer with its ticket.
-        session.rollback()
-        if not key:
-            raise
-        seen = tickets.recall_key(session, principal.credential, key, centre, moment)
-        if seen is None:
-            raise
-        return jsonify(serialize.ticket_json(session, seen, centre, moment)), 200
-    # after the commit (short row locks); the place in line is known, the estimate remembered
-    answer = serialize.ticket_json(session, ticket, centre, moment)
+    issued = _committed(session, centre, asked, moment)
+    answer = serialize.ticket_json(session, issued.ticket, centre, moment)
     announce.publish(session, centre, events.take(session))
-    answer["print"] = {"job": job.id, "status": PrintStatus.PENDING} if job else None
+    if not issued.fresh:
+        return jsonify(answer), 200
+    answer["print"] = {"job": issued.job.id, "status": PrintStatus.PENDING} if issued.job else None
     return jsonify(answer), 201
+
+
+def _committed(session: Session, centre: Centre, asked: issuing.Request, moment: datetime
+               ) -> issuing.Issued:
+    """Issue and commit; a commit that loses the Idempotency-Key's race to a twin request
+    answers with the twin's ticket."""
+    try:
+        issued = issuing.issue_once(session, centre, asked, moment)
+        session.commit()
+        return issued
+    except IntegrityError:
+        session.rollback()
+        twin = issuing.after_race(session, centre, asked, moment)
+        if twin is None:
+            raise
+        return twin
+
+
+def _actor(principal: Principal) -> tickets.Actor:
+    return tickets.Actor(principal.user.id if principal.user else None,
+                         principal.device.id if principal.device else None)
 
 
 @endpoint("/tickets/<int:ticket_id>", "GET", summary="A ticket", roles=ANY,

@@ -1,0 +1,64 @@
+"""The kiosk's use case: a ticket for a field, once per Idempotency-Key, with its print job.
+It never commits: the caller commits, and on a commit that loses the key's race (a twin
+request with the same key committed first) asks `after_race` for the twin's ticket."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from hall.engine import print_jobs
+from hall.engine import tickets
+from hall.models import Centre
+from hall.models import Device
+from hall.models import PrintJob
+from hall.models import Ticket
+
+
+@dataclass(frozen=True)
+class Request:
+    """What a kiosk, an officer or an integration asked for."""
+
+    field: str
+    actor: tickets.Actor
+    source: str
+    credential: str
+    key: str | None = None  # the Idempotency-Key header
+    priority: bool = False
+    category: str | None = None
+    device: Device | None = None  # a kiosk with a printer gets a print job
+    base_url: str = ""
+
+
+@dataclass(frozen=True)
+class Issued:
+    ticket: Ticket
+    fresh: bool  # False: the same key had already produced this ticket today
+    job: PrintJob | None = None
+
+
+def issue_once(session: Session, centre: Centre, asked: Request, now: datetime) -> Issued:
+    """The ticket this request's key already produced today, or a new one (remembered under
+    the key, with a print job for a kiosk that has a printer)."""
+    if asked.key and (seen := tickets.recall_key(session, asked.credential, asked.key, centre,
+                                                  now)):
+        return Issued(seen, fresh=False)
+    ticket = tickets.issue(session, centre, asked.field, now=now, actor=asked.actor,
+                           source=asked.source, priority=asked.priority, category=asked.category)
+    if asked.key:  # unique per credential and day: a concurrent twin fails here or at commit
+        tickets.remember_key(session, asked.credential, asked.key, ticket)
+    job = None
+    if asked.device is not None and asked.device.printer != "none":
+        job = print_jobs.queue_job(session, ticket, asked.device, now, asked.base_url)
+    return Issued(ticket, fresh=True, job=job)
+
+
+def after_race(session: Session, centre: Centre, asked: Request, now: datetime) -> Issued | None:
+    """After a rolled-back commit that lost the key's race: the twin's ticket, if that was
+    the race (None: it was something else, which the caller raises again)."""
+    if not asked.key:
+        return None
+    seen = tickets.recall_key(session, asked.credential, asked.key, centre, now)
+    return Issued(seen, fresh=False) if seen is not None else None
