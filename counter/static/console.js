@@ -3,7 +3,7 @@
 (function () {
   "use strict";
   var config = JSON.parse(document.getElementById("config").textContent);
-  var $ = function (id) { return document.getElementById(id); };
+  var $ = hall.$;
   var me = config.user.username;
   var counter = null;      // number of the counter this officer holds
   var view = null;         // that counter as the API shows it
@@ -12,26 +12,7 @@
   var STATUS_VI = {waiting: "Đang chờ", called: "Đã gọi, chờ công dân đến", serving: "Đang phục vụ",
                    done: "Đã xong", no_show: "Vắng mặt", transferred: "Đã chuyển", cancelled: "Đã hủy"};
 
-  function api(method, path, body) {
-    var options = {method: method, credentials: "same-origin",
-                   headers: {"X-CSRF-Token": config.csrf, "Accept": "application/json"}};
-    if (body !== undefined) {
-      options.headers["Content-Type"] = "application/json";
-      options.body = JSON.stringify(body);
-    }
-    return fetch("/api/v1" + path, options).then(function (response) {
-      if (response.status === 204) return null;
-      return response.json().catch(function () { return {}; }).then(function (data) {
-        if (!response.ok) {
-          var error = new Error((data.error && data.error.message) || ("Lỗi " + response.status));
-          error.code = data.error && data.error.code;
-          error.status = response.status;
-          throw error;
-        }
-        return data;
-      });
-    });
-  }
+  function api(method, path, body) { return hall.api(method, path, body, {csrf: config.csrf}); }
 
   var messageTimer;
   function say(text, kind) {
@@ -311,10 +292,10 @@
   });
 
   /* ---- live ---- */
-  var socket = io({auth: {csrf: config.csrf}, transports: ["websocket"], reconnectionDelayMax: 5000});
-  socket.on("connect", function () { $("conn").className = "conn ok"; $("conn").title = "Đã kết nối"; });
-  socket.on("disconnect", function () { $("conn").className = "conn down"; $("conn").title = "Mất kết nối"; });
-  socket.on("connect_error", function () { $("conn").className = "conn down"; });
+  var socket = hall.live({csrf: config.csrf}, function (online) {
+    $("conn").className = online ? "conn ok" : "conn down";
+    $("conn").title = online ? "Đã kết nối" : "Mất kết nối";
+  });
   ["state", "ticket.called", "ticket.updated", "counter.updated", "queue.changed"].forEach(function (name) {
     socket.on(name, refresh);
   });

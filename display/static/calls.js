@@ -19,12 +19,8 @@
   function callKey(call) { return call.ticket.id + "|" + (call.at || ""); }
 
   function connect(handlers) {
-    var offline = document.getElementById("offline");
-    var socket = io({auth: {token: config.token}, transports: ["websocket"],
-                     reconnectionDelay: 500, reconnectionDelayMax: 5000});
-    socket.on("connect", function () { offline.hidden = true; });
-    socket.on("disconnect", function () { offline.hidden = false; });
-    socket.on("connect_error", function () { offline.hidden = false; });
+    var offline = hall.$("offline");
+    var socket = hall.live({token: config.token}, function (online) { offline.hidden = online; });
     socket.on("state", function (state) {
       (state.recent || []).forEach(function (call) { seen.add(callKey(call)); });
       handlers.state(state);

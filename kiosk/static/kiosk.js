@@ -19,7 +19,7 @@
   };
   var lang = "vi", fields = [], page = 0, query = "", category = null, busy = false;
   var backTimer = null, printTimer = null, currentJob = null, messageTimer = null;
-  var $ = function (id) { return document.getElementById(id); };
+  var $ = hall.$;
   function t(key) { return TEXT[lang][key]; }
   function fold(text) {  // diacritics-insensitive search: "ho tich" finds "Hộ tịch"
     return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/đ/g, "d").replace(/Đ/g, "D").toLowerCase();
@@ -33,14 +33,8 @@
     $("lang").textContent = t("lang");
     renderTiles();
   }
-  function api(method, path, body, key) {
-    var headers = {"Authorization": "Bearer " + TOKEN, "Content-Type": "application/json"};
-    if (key) { headers["Idempotency-Key"] = key; }
-    return fetch("/api/v1" + path, {method: method, headers: headers, cache: "no-store",
-                                    body: body ? JSON.stringify(body) : undefined});
-  }
   function loadFields() {
-    return api("GET", "/fields").then(function (r) { return r.ok ? r.json() : Promise.reject(r); })
+    return hall.api("GET", "/fields", null, {token: TOKEN})
       .then(function (list) { fields = list; renderTiles(); });
   }
   function visibleFields() {
@@ -93,13 +87,12 @@
     send(body, key, 0, tile);
   }
   function send(body, key, attempt, tile) {
-    api("POST", "/tickets", body, key).then(function (response) {
-      return response.json().then(function (data) { return {status: response.status, data: data}; });
-    }).then(function (answer) {
-      if (answer.status === 200 || answer.status === 201) { confirmTicket(answer.data); return; }
-      if (answer.status >= 500 || answer.status === 429) { throw new Error("retry"); }
+    hall.api("POST", "/tickets", body, {token: TOKEN}, {"Idempotency-Key": key}).then(function (ticket) {
+      confirmTicket(ticket);
+    }, function (error) {
+      if (!error.status || error.status >= 500 || error.status === 429) { throw error; }  // retried
       finishTap(tile);
-      showMessage((answer.data.error && answer.data.error.message) || t("failed"));
+      showMessage(error.message || t("failed"));
       loadFields().catch(function () {});
     }).catch(function () {
       if (attempt >= 8) { finishTap(tile); showMessage(t("failed")); return; }
@@ -171,10 +164,10 @@
       $("priority").setAttribute("aria-pressed", String(category !== null));
     });
   });
-  var socket = io({auth: {token: TOKEN}, transports: ["websocket"], reconnectionDelayMax: 5000});
-  socket.on("connect", function () { $("offline").hidden = true; loadFields().catch(function () {}); });
-  socket.on("disconnect", function () { $("offline").hidden = false; });
-  socket.on("connect_error", function () { $("offline").hidden = false; });
+  var socket = hall.live({token: TOKEN}, function (online) {
+    $("offline").hidden = online;
+    if (online) { loadFields().catch(function () {}); }
+  });
   // The event carries each tile's count, state and expected wait: no request per kiosk.
   socket.on("queue.changed", function (event) {
     var byCode = {};

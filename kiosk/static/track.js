@@ -42,11 +42,13 @@
       .catch(function () { /* offline: the socket's reconnect will bring us back */ });
   }
   show(ticket);
-  var socket = io({auth: {token: token}, transports: ["websocket"]});
-  socket.on("connect", function () { document.getElementById("offline").hidden = true; refresh(); });
-  socket.on("disconnect", function () { document.getElementById("offline").hidden = false; });
-  socket.on("ticket.called", function (event) { show(event.ticket); if (event.recall) { alertCitizen(); } });
-  socket.on("ticket.updated", function (event) { show(event.ticket); });
+  hall.live({token: token}, function (online) {
+    hall.$("offline").hidden = online;
+    if (online) { refresh(); }
+  }, {
+    "ticket.called": function (event) { show(event.ticket); if (event.recall) { alertCitizen(); } },
+    "ticket.updated": function (event) { show(event.ticket); }
+  });
   // Others being called do not reach this ticket's room: refresh the place in line now and then.
   setInterval(function () { if (ticket.status === "waiting") { refresh(); } }, 20000);
 })();
