@@ -19,6 +19,7 @@ from counter import bp
 from hall.engine import text
 from hall.models import Centre
 from hall.models import Field
+from hall.models import vocabulary
 from hall.web import logins
 from hall.web.database import get_session
 
@@ -69,6 +70,7 @@ def console() -> Any:
         "user": {"username": user.username, "full_name": user.full_name, "role": user.role},
         "centre": {"code": centre.code, "name": centre.name},
         "fields": [{"code": f.code, "name": f.name} for f in fields],
+        "labels": vocabulary.labels_for_pages(),
     }
     return render_template("counter/console.html", config=config, centre_name=centre.name,
                            user=user)

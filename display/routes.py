@@ -22,6 +22,7 @@ from hall.engine.errors import Unauthorized
 from hall.models import Centre
 from hall.models import Counter
 from hall.models import Device
+from hall.models import vocabulary
 from hall.speech import voice
 from hall.speech.numbers_vi import TICKET
 from hall.store.db import end
@@ -42,7 +43,8 @@ def _unpaired(page: str) -> Callable[[bool], str]:
 
 def _config(device: Device, token: str, centre: Centre) -> dict[str, Any]:
     return {"token": token, "centre": {"code": centre.code, "name": centre.name},
-            "settings": displays.settings(centre), "shown": displays.shown(device)}
+            "settings": displays.settings(centre), "shown": displays.shown(device),
+            "labels": vocabulary.labels_for_pages()}
 
 
 @bp.get("/display")

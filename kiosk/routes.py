@@ -15,6 +15,7 @@ from hall.engine import print_jobs
 from hall.engine import text
 from hall.engine import tickets
 from hall.models import Centre
+from hall.models import vocabulary
 from hall.read import serialize
 from hall.web import pairing
 from hall.web.database import get_session
@@ -36,7 +37,7 @@ def track(token: str) -> Any:
     """The citizen's phone page for one ticket (the token is the only key)."""
     ticket, centre = _tracked(token)
     return render_template("kiosk/track.html", ticket=ticket, centre_name=centre.name,
-                           token=token)
+                           token=token, labels=vocabulary.labels_for_pages())
 
 
 @bp.get("/t/<token>.json")

@@ -63,11 +63,12 @@ def test_the_vocabulary_is_the_stored_values_and_labels_every_one() -> None:
     for status in v.TicketStatus:
         assert f"'{status.value}'" in check
     assert v.TicketStatus.CALLED == "called" and f"{v.TicketStatus.CALLED}" == "called"
-    for kind, enum in (("ticket_status", v.TicketStatus), ("counter_state", v.CounterState),
+    for kind, enum in (("ticket_status", v.TicketStatus), ("citizen_status", v.TicketStatus),
+                       ("counter_state", v.CounterState),
                        ("print_status", v.PrintStatus), ("device_kind", v.DeviceKind),
                        ("role", v.Role)):
         labels = v.labels_for_pages()[kind]
         assert set(labels) == {member.value for member in enum}
         assert all(pair["vi"] and pair["en"] for pair in labels.values())
-    assert v.label("ticket_status", "no_show") == "vắng mặt"
-    assert v.label("ticket_status", "no_show", english=True) == "did not come"
+    assert v.label("ticket_status", "no_show") == "Vắng mặt"
+    assert v.label("citizen_status", "called", english=True) == "It is your turn!"

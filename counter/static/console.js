@@ -9,8 +9,7 @@
   var view = null;         // that counter as the API shows it
   var counters = [];       // all counters (queue snapshot)
   var lastTicket = null;   // the current ticket, or the one just finished (for record codes)
-  var STATUS_VI = {waiting: "Đang chờ", called: "Đã gọi, chờ công dân đến", serving: "Đang phục vụ",
-                   done: "Đã xong", no_show: "Vắng mặt", transferred: "Đã chuyển", cancelled: "Đã hủy"};
+  var STATUS = config.labels.ticket_status;  // {status: {vi, en}}, from hall.models.vocabulary
 
   function api(method, path, body) { return hall.api(method, path, body, {csrf: config.csrf}); }
 
@@ -85,7 +84,7 @@
     card.classList.toggle("empty", !t);
     $("card-number").textContent = t ? t.number : "—";
     $("card-field").textContent = t ? t.field.name : "Chưa có số nào. Bấm N để gọi số tiếp theo.";
-    $("card-status").textContent = t ? STATUS_VI[t.status] : "";
+    $("card-status").textContent = t && STATUS[t.status] ? STATUS[t.status].vi : "";
     $("card-priority").hidden = !(t && t.priority);
     $("card-priority").textContent = t && t.priority ? "Ưu tiên" + (t.priority_category ? " · " + t.priority_category : "") : "";
     if (t) lastTicket = t;

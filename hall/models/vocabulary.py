@@ -47,14 +47,25 @@ ACTIVE = (TicketStatus.CALLED, TicketStatus.SERVING)
 
 # (Vietnamese, English) for every value a page or a printed ticket shows.
 LABELS: dict[str, dict[str, tuple[str, str]]] = {
+    # as the officer's console and the API's messages say it
     "ticket_status": {
-        TicketStatus.WAITING: ("đang chờ", "waiting"),
-        TicketStatus.CALLED: ("đã được gọi", "called"),
-        TicketStatus.SERVING: ("đang được phục vụ", "being served"),
-        TicketStatus.DONE: ("đã xong", "done"),
-        TicketStatus.NO_SHOW: ("vắng mặt", "did not come"),
-        TicketStatus.TRANSFERRED: ("đã chuyển đi", "transferred"),
-        TicketStatus.CANCELLED: ("đã hủy", "cancelled"),
+        TicketStatus.WAITING: ("Đang chờ", "Waiting"),
+        TicketStatus.CALLED: ("Đã gọi, chờ công dân đến", "Called, the citizen is on the way"),
+        TicketStatus.SERVING: ("Đang phục vụ", "Being served"),
+        TicketStatus.DONE: ("Đã xong", "Done"),
+        TicketStatus.NO_SHOW: ("Vắng mặt", "Did not come"),
+        TicketStatus.TRANSFERRED: ("Đã chuyển", "Transferred"),
+        TicketStatus.CANCELLED: ("Đã hủy", "Cancelled"),
+    },
+    # as the citizen's phone says it
+    "citizen_status": {
+        TicketStatus.WAITING: ("Đang chờ", "Waiting"),
+        TicketStatus.CALLED: ("Đến lượt bạn!", "It is your turn!"),
+        TicketStatus.SERVING: ("Đang được phục vụ", "Being served"),
+        TicketStatus.DONE: ("Đã phục vụ xong", "Served"),
+        TicketStatus.NO_SHOW: ("Đã gọi nhưng bạn không có mặt", "Called, not present"),
+        TicketStatus.TRANSFERRED: ("Đã chuyển", "Transferred"),
+        TicketStatus.CANCELLED: ("Đã hủy", "Cancelled"),
     },
     "counter_state": {
         CounterState.OPEN: ("đang mở", "open"),

@@ -3,12 +3,8 @@
   "use strict";
   var token = document.body.dataset.token;
   var ticket = JSON.parse(document.getElementById("ticket-data").textContent);
-  var LABELS = {
-    waiting: ["Đang chờ", "Waiting"], called: ["Đến lượt bạn!", "It is your turn!"],
-    serving: ["Đang được phục vụ", "Being served"], done: ["Đã phục vụ xong", "Served"],
-    no_show: ["Đã gọi nhưng bạn không có mặt", "Called, not present"],
-    transferred: ["Đã chuyển", "Transferred"], cancelled: ["Đã hủy", "Cancelled"]
-  };
+  // {status: {vi, en}}, as hall.models.vocabulary says it to citizens
+  var LABELS = JSON.parse(document.getElementById("labels").textContent).citizen_status;
   function minutes(seconds) { return seconds == null ? "–" : Math.max(1, Math.ceil(seconds / 60)) + " phút / min"; }
   function alertCitizen() {
     if (navigator.vibrate) { navigator.vibrate([300, 150, 300, 150, 600]); }
@@ -21,8 +17,10 @@
   function show(next) {
     var wasCalled = ticket.status === "called";
     ticket = next;
-    var label = LABELS[ticket.status] || [ticket.status, ""];
-    document.getElementById("status").innerHTML = label[0] + '<span class="en">' + label[1] + "</span>";
+    var label = LABELS[ticket.status] || {vi: ticket.status, en: ""};
+    var status = document.getElementById("status"), english = document.createElement("span");
+    english.className = "en"; english.textContent = label.en;
+    status.textContent = label.vi; status.appendChild(english);
     document.getElementById("number").textContent = ticket.number;
     document.getElementById("field").textContent = ticket.field.name;
     document.getElementById("card").className = "status-" + ticket.status;
