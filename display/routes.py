@@ -20,7 +20,6 @@ from hall.engine.errors import HallError
 from hall.engine.errors import Invalid
 from hall.engine.errors import Unauthorized
 from hall.models import Centre
-from hall.models import Counter
 from hall.models import Device
 from hall.models import vocabulary
 from hall.speech import voice
@@ -70,17 +69,7 @@ def door_page() -> Any:
     device, token = pairing.require(DOOR_COOKIE, "display", _unpaired("/display/door"))
     session = get_session()
     centre = session.get_one(Centre, device.centre_id)
-    counter = session.get(Counter, device.counter_id) if device.counter_id else None
-    if request.args.get("counter"):
-        from hall.engine.counters import find_counter
-
-        chosen = text.ascii_int(request.args["counter"], 1, 9999)
-        if chosen is None:
-            raise Invalid("'counter' phải là số quầy từ 1 đến 9999", "invalid_parameters")
-        counter = find_counter(session, centre.id, chosen)
-    if counter is None:
-        raise Invalid("Màn hình cửa quầy cần ?counter=SỐ_QUẦY hoặc thiết bị gắn với một quầy",
-                      "invalid_parameters")
+    counter = displays.door_counter(session, centre, device, request.args.get("counter"))
     config = {**_config(device, token, centre), "counter": {"number": counter.number, "name": counter.name}}
     return render_template("display/door.html", config=config, counter=counter, centre_name=centre.name)
 

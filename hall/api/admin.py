@@ -90,10 +90,10 @@ def list_devices(principal: Principal) -> Any:
           roles=ADMIN, body=s.OpeningHoursIn, responses={200: s.OpeningHoursOut})
 def set_opening_hours(principal: Principal, body: s.OpeningHoursIn) -> Any:
     session = get_session()
-    centre = session.merge(principal.centre)
-    centre.opening_hours = {day: [list(pair) for pair in pairs] for day, pairs in body.days.items()}
+    days = admin.set_opening_hours(session, principal.centre,
+                                   {str(day): pairs for day, pairs in body.days.items()})
     _commit(session)
-    return jsonify({"days": centre.opening_hours})
+    return jsonify({"days": days})
 
 
 @endpoint("/centre/display", "GET", summary="How hall displays show and speak calls", roles=ANY,

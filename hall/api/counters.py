@@ -156,5 +156,4 @@ def today(principal: Principal, number: int) -> Any:
     session, centre = get_session(), principal.centre
     counter = counters.find_counter(session, centre.id, number)
     day = service_day(now(), centre.timezone)
-    rows = {row["key"]: row for row in stats.report(session, centre, day, day, "counter")}
-    return jsonify(rows.get(counter.number) or stats.empty_row(counter.number, centre))
+    return jsonify(stats.counter_today(session, centre, counter.number, day))

@@ -121,3 +121,13 @@ def devices_with_printers(session: Session, centre: Centre) -> list[dict[str, ob
         "printer_checked_at": local_iso(d.printer_checked_at, centre.timezone),
         "print_jobs_waiting": waiting.get(d.id, 0),
     } for d in devices]  # fmt: skip
+
+
+def set_opening_hours(session: Session, centre: Centre, days: dict[str, list[tuple[str, str]]]
+                      ) -> dict[str, list[list[str]]]:
+    """When kiosks issue numbers: sessions ("HH:MM", "HH:MM") per weekday, "0" = Monday; no
+    days at all means always open. Returns the hours as stored."""
+    own = session.merge(centre)  # the request's centre may be a remembered copy
+    own.opening_hours = {day: [list(pair) for pair in pairs] for day, pairs in days.items()}
+    session.flush()
+    return dict(own.opening_hours)

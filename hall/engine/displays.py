@@ -6,9 +6,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from hall.engine import text
 from hall.engine.counters import find_counter
+from hall.engine.errors import Invalid
 from hall.engine.tickets import find_field
 from hall.models import Centre
+from hall.models import Counter
 from hall.models import Device
 
 DEFAULTS: dict[str, Any] = {
@@ -47,3 +50,17 @@ def device_filter(session: Session, device: Device, counters: list[int] | None,
 def shown(device: Device) -> dict[str, list[Any] | None]:
     stored = device.settings or {}
     return {"counters": stored.get("counters"), "fields": stored.get("fields")}
+
+
+def door_counter(session: Session, centre: Centre, device: Device, asked: str | None) -> Counter:
+    """The counter a door screen shows: ?counter=N if given, else the display's own."""
+    if asked:
+        chosen = text.ascii_int(asked, 1, 9999)
+        if chosen is None:
+            raise Invalid("'counter' phải là số quầy từ 1 đến 9999", "invalid_parameters")
+        return find_counter(session, centre.id, chosen)
+    counter = session.get(Counter, device.counter_id) if device.counter_id else None
+    if counter is None:
+        raise Invalid("Màn hình cửa quầy cần ?counter=SỐ_QUẦY hoặc thiết bị gắn với một quầy",
+                      "invalid_parameters")
+    return counter

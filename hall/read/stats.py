@@ -133,3 +133,10 @@ def _row_json(key: Any, row: _Row, centre: Centre) -> dict[str, Any]:
 def empty_row(key: Any, centre: Centre) -> dict[str, Any]:
     """The row of a group with no tickets yet."""
     return _row_json(key, _Row(), centre)
+
+
+def counter_today(session: Session, centre: Centre, counter_number: int, day: date
+                  ) -> dict[str, Any]:
+    """One counter's figures for one service day (the console's "today" panel)."""
+    rows = {row["key"]: row for row in report(session, centre, day, day, "counter")}
+    return rows.get(counter_number) or empty_row(counter_number, centre)
