@@ -7,14 +7,12 @@ from datetime import datetime
 from flask import current_app
 from flask import request
 
-from hall.engine.clock import utcnow
+from hall.engine.clock import app_now
 
 
 def now() -> datetime:
     """The request's clock; tests may fix it with the CLOCK setting."""
-    clock = current_app.config.get("CLOCK") or utcnow
-    moment: datetime = clock()
-    return moment
+    return app_now(current_app.config)
 
 
 def public_url() -> str:

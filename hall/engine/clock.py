@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC
 from datetime import date
 from datetime import datetime
 from functools import lru_cache
+from typing import Any
 from zoneinfo import ZoneInfo
 
 
 def utcnow() -> datetime:
     """The real clock; engine functions take `now` instead of calling this."""
     return datetime.now(UTC)
+
+
+def app_now(config: Mapping[str, Any]) -> datetime:
+    """The time of an app: its CLOCK setting (tests fix it) or the real clock. Every part of
+    the web layer stamps with this, so payloads, answers and rows agree."""
+    clock = config.get("CLOCK") or utcnow
+    moment: datetime = clock()
+    return moment
 
 
 @lru_cache(maxsize=64)

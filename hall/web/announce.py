@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from hall.engine import counters
 from hall.engine import events
-from hall.engine.clock import utcnow
+from hall.engine.clock import app_now
 from hall.models import Centre
 from hall.models import User
 from hall.read import serialize
@@ -32,18 +32,12 @@ def commit(session: Session, centre: Centre) -> None:
     publish(session, centre, events.take(session))
 
 
-def clock(app: Flask) -> datetime:
-    """The app's time (tests fix it with the CLOCK setting)."""
-    moment: datetime = (app.config.get("CLOCK") or utcnow)()
-    return moment
-
-
 def publish(session: Session, centre: Centre, happened: list[events.Event]) -> None:
     """Payloads first (reads in the session), then the transaction ends, then the sends."""
     if not happened:
         return
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
-    now = clock(app)
+    now = app_now(app.config)
     sends: list[tuple[str, dict[str, Any], list[str]]] = []
     waiting, jobs = False, []
     for item in happened:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import asdict
+from datetime import datetime
 from typing import Any
 
 from flask import Flask
@@ -14,7 +15,7 @@ from flask_socketio import join_room
 from sqlalchemy import select
 
 from hall.engine import print_jobs
-from hall.engine.clock import utcnow
+from hall.engine.clock import app_now
 from hall.models import Device
 from hall.models import PrintJob
 from hall.models.vocabulary import PrintStatus
@@ -48,18 +49,18 @@ def attempt(app: Flask, job_id: int) -> str:
             return job.status if job else "missing"
         device = session.get_one(Device, job.device_id)
         if device.printer == "agent":
-            payload = _agent_job(session, job)
+            payload = _agent_job(session, job, app_now(app.config))
             end(session)
             _offer_to_agent(payload, device.id)
             return job.status
         width = app.config.get("TICKET_WIDTH", 576)
-        image = render(print_jobs.describe(session, job, width, utcnow()))
+        image = render(print_jobs.describe(session, job, width, app_now(app.config)))
         end(session)
         error, state = _print(image, device.printer, app.config.get("PRINT_TIMEOUT_S", 8))
         write(session)
         job = session.get_one(PrintJob, job_id, populate_existing=True)
         device = session.get_one(Device, job.device_id)
-        print_jobs.finish_job(session, job, utcnow(), error, state)
+        print_jobs.finish_job(session, job, app_now(app.config), error, state)
         session.commit()
         _report(job, device)
         return job.status
@@ -84,9 +85,9 @@ def _report(job: PrintJob, device: Device) -> None:
         logger.exception("could not report print job %s", job.id)
 
 
-def _agent_job(session: Any, job: PrintJob) -> dict[str, Any]:
+def _agent_job(session: Any, job: PrintJob, now: datetime) -> dict[str, Any]:
     """The `print.job` payload: the ticket description; the agent renders it at its width."""
-    return {"job": job.id, "ticket": asdict(print_jobs.describe(session, job, 576, utcnow()))}
+    return {"job": job.id, "ticket": asdict(print_jobs.describe(session, job, 576, now))}
 
 
 def _offer_to_agent(payload: dict[str, Any], device_id: int) -> None:
@@ -94,9 +95,9 @@ def _offer_to_agent(payload: dict[str, Any], device_id: int) -> None:
     socketio.emit("print.job", payload, to=agent_room(device_id))
 
 
-def agent_jobs(session: Any, device: Device) -> list[dict[str, Any]]:
+def agent_jobs(session: Any, device: Device, now: datetime) -> list[dict[str, Any]]:
     """The `print.job` payloads of every unprinted job of a kiosk, oldest first."""
-    return [_agent_job(session, job) for job in session.scalars(select(PrintJob).where(
+    return [_agent_job(session, job, now) for job in session.scalars(select(PrintJob).where(
             PrintJob.device_id == device.id, PrintJob.status.in_((PrintStatus.PENDING, PrintStatus.FAILED)))
             .order_by(PrintJob.id))]  # fmt: skip
 
@@ -135,7 +136,7 @@ def acknowledged(app: Flask, device_id: int, data: dict[str, Any]) -> None:
             return
         error = None if data.get("ok") is True else _clean(data.get("error") or "agent failed", 300)
         state = _clean(data.get("printer_state") or ("online" if error is None else "offline"), 16)
-        print_jobs.finish_job(session, job, utcnow(), error, state)
+        print_jobs.finish_job(session, job, app_now(app.config), error, state)
         session.commit()
         device = session.get_one(Device, device_id)
         end(session)

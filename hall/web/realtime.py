@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from hall.engine import auth
 from hall.engine import text
-from hall.engine.clock import utcnow
+from hall.engine.clock import app_now
 from hall.engine.tickets import by_tracking_token
 from hall.models import Centre
 from hall.models import Counter
@@ -93,7 +93,7 @@ def on_connect(auth_payload: Any = None) -> None:
         principal = auth.principal_for(session, token)
         if principal is not None and principal.device is not None and bool(
                 auth_payload.get("agent")) and principal.device.kind == "kiosk":  # fmt: skip
-            jobs = print_worker.agent_jobs(session, principal.device)
+            jobs = print_worker.agent_jobs(session, principal.device, app_now(app.config))
             device_id = principal.device.id
         else:
             jobs = None
@@ -104,7 +104,7 @@ def on_connect(auth_payload: Any = None) -> None:
                 if ticket is None:
                     raise ConnectionRefusedError("unauthorized")
                 rooms, centre = [ticket_room(ticket)], session.get_one(Centre, ticket.centre_id)
-            state = serialize.queue_json(session, centre, utcnow())
+            state = serialize.queue_json(session, centre, app_now(app.config))
     if jobs is not None:
         print_worker.agent_joined(device_id, jobs)
         return
@@ -123,7 +123,8 @@ def _console_connected(csrf: Any) -> None:
         raise ConnectionRefusedError("unauthorized")
     session = get_session()
     rooms = rooms_for(session, principal)
-    state = serialize.queue_json(session, principal.centre, utcnow())
+    state = serialize.queue_json(session, principal.centre,
+                                 app_now(current_app.config))
     end(session)
     for room in rooms:
         join_room(room)
@@ -132,7 +133,8 @@ def _console_connected(csrf: Any) -> None:
 
 def announce_queue(session: Session, centre_id: int, now: datetime | None = None) -> None:
     """Emit `queue.changed` with the counts as they are now."""
-    payload = serialize.waiting_json(session, session.get_one(Centre, centre_id), now or utcnow())
+    centre = session.get_one(Centre, centre_id)
+    payload = serialize.waiting_json(session, centre, now or app_now(current_app.config))
     end(session)
     emit_now("queue.changed", payload, centre_room(centre_id))
 
@@ -161,7 +163,7 @@ class _Coalescer:
             for centre_id, app in due.items():
                 try:
                     with session_scope(app) as session:
-                        announce_queue(session, centre_id, (app.config.get("CLOCK") or utcnow)())
+                        announce_queue(session, centre_id, app_now(app.config))
                 except Exception:  # a failed broadcast must not stop later ones
                     app.logger.exception("queue.changed for centre %s failed", centre_id)
 
