@@ -2,7 +2,7 @@
    Every action has a one-key shortcut shown on its button; a refused action is explained. */
 (function () {
   "use strict";
-  var config = JSON.parse(document.getElementById("config").textContent);
+  var config = JSON.parse(hall.$("config").textContent);
   var $ = hall.$;
   var me = config.user.username;
   var counter = null;      // number of the counter this officer holds

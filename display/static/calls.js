@@ -3,7 +3,7 @@
    counts as already seen, so a reconnect never replays old calls as new ones. */
 (function () {
   "use strict";
-  var config = JSON.parse(document.getElementById("config").textContent);
+  var config = JSON.parse(hall.$("config").textContent);
   var seen = new Set();
   var DAYS = ["Chủ nhật", "Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy"];
 

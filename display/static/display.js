@@ -4,7 +4,7 @@
   "use strict";
   var H = window.hallCalls, config = H.config, settings = config.settings;
   var shownCounters = config.shown.counters, shownFields = config.shown.fields;
-  var $ = function (id) { return document.getElementById(id); };
+  var $ = hall.$;
   var counters = new Map(), recent = [];
   var STATE_VI = {open: "Đang mở", paused: "Tạm dừng", closed: "Đóng"};
 

@@ -2,7 +2,7 @@
 (function () {
   "use strict";
   var H = window.hallCalls, config = H.config, mine = config.counter.number;
-  var $ = function (id) { return document.getElementById(id); };
+  var $ = hall.$;
   var STATE_VI = {open: "", paused: "Tạm dừng", closed: "Quầy đóng"};
 
   function show(ticket, state) {

@@ -1,10 +1,11 @@
 // The citizen's phone page: live status of one ticket over Socket.IO (its own room only).
 (function () {
   "use strict";
+  var $ = hall.$;
   var token = document.body.dataset.token;
-  var ticket = JSON.parse(document.getElementById("ticket-data").textContent);
+  var ticket = JSON.parse($("ticket-data").textContent);
   // {status: {vi, en}}, as hall.models.vocabulary says it to citizens
-  var LABELS = JSON.parse(document.getElementById("labels").textContent).citizen_status;
+  var LABELS = JSON.parse($("labels").textContent).citizen_status;
   function minutes(seconds) { return seconds == null ? "–" : Math.max(1, Math.ceil(seconds / 60)) + " phút / min"; }
   function alertCitizen() {
     if (navigator.vibrate) { navigator.vibrate([300, 150, 300, 150, 600]); }
@@ -18,19 +19,19 @@
     var wasCalled = ticket.status === "called";
     ticket = next;
     var label = LABELS[ticket.status] || {vi: ticket.status, en: ""};
-    var status = document.getElementById("status"), english = document.createElement("span");
+    var status = $("status"), english = document.createElement("span");
     english.className = "en"; english.textContent = label.en;
     status.textContent = label.vi; status.appendChild(english);
-    document.getElementById("number").textContent = ticket.number;
-    document.getElementById("field").textContent = ticket.field.name;
-    document.getElementById("card").className = "status-" + ticket.status;
+    $("number").textContent = ticket.number;
+    $("field").textContent = ticket.field.name;
+    $("card").className = "status-" + ticket.status;
     var waiting = ticket.status === "waiting";
-    document.getElementById("waiting").hidden = !waiting;
-    document.getElementById("ahead").textContent = waiting ? ticket.waiting_ahead : "–";
-    document.getElementById("wait").textContent = minutes(ticket.estimated_wait_s);
+    $("waiting").hidden = !waiting;
+    $("ahead").textContent = waiting ? ticket.waiting_ahead : "–";
+    $("wait").textContent = minutes(ticket.estimated_wait_s);
     var called = ticket.status === "called" || ticket.status === "serving";
-    document.getElementById("called").hidden = !called;
-    document.getElementById("counter").textContent = ticket.counter || "";
+    $("called").hidden = !called;
+    $("counter").textContent = ticket.counter || "";
     if (ticket.status === "called" && !wasCalled) { alertCitizen(); }
   }
   function refresh() {
@@ -41,7 +42,7 @@
   }
   show(ticket);
   hall.live({token: token}, function (online) {
-    hall.$("offline").hidden = online;
+    $("offline").hidden = online;
     if (online) { refresh(); }
   }, {
     "ticket.called": function (event) { show(event.ticket); if (event.recall) { alertCitizen(); } },
