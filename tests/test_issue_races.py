@@ -81,3 +81,38 @@ def test_a_page_behind_basic_auth_keeps_its_cookie_session(client: Any) -> None:
     """A proxy's basic auth header is not a bearer token: the login page still works."""
     page = client.get("/counter/login", headers={"Authorization": "Basic dXNlcjpwYXNz"})
     assert page.status_code == 200
+
+
+def test_a_second_call_waiting_on_the_counter_sees_the_first_call(pg_url: str) -> None:
+    """An officer presses call-next twice: the second request waits on the counter's row
+    lock, then must see the ticket the first one called (409 ticket_in_progress), not the
+    counter as it was when it started waiting (which called a second ticket, or 500)."""
+    clock = Clock()
+    app = make_app(pg_url, clock)
+    world = build_world(app, clock.now)
+    client = app.test_client()
+    for _ in range(2):
+        assert client.post("/api/v1/tickets", json={"field": "HT"},
+                           headers=world.headers("kiosk")).status_code == 201
+    officer = world.headers("officer1")
+    assert client.post("/api/v1/counters/1/open", headers=officer).status_code == 200
+    from hall.engine import counters
+    from hall.models import User
+
+    answers: list[Any] = []
+    with session_scope(app, writing=True) as session:  # the first press, still open
+        user = session.scalars(select(User).where(User.username == "officer1")).one()
+        first = counters.call_next(session, 1, 1, user, clock.now)
+        assert first is not None
+        worker = threading.Thread(target=lambda: answers.append(
+            client.post("/api/v1/counters/1/call-next", headers=officer)))
+        worker.start()
+        time.sleep(0.5)  # the second press now waits on the counter's row lock
+        session.commit()
+    worker.join(10)
+    assert answers[0].status_code == 409, answers[0].get_json()
+    assert answers[0].get_json()["error"]["code"] == "ticket_in_progress"
+    with session_scope(app) as session:
+        called = session.scalars(select(Ticket.status).order_by(Ticket.id)).all()
+    assert called == ["called", "waiting"]
+    app.extensions["hall.engine"].dispose()

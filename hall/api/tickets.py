@@ -62,8 +62,9 @@ def issue_ticket(principal: Principal, body: s.TicketIn) -> Any:
     session.connection()  # the write transaction first (SQLite: the write gate), then the
     moment = now()  # clock: tickets that wait for the gate are stamped in the order they go
     issued = _committed(session, centre, asked, moment)
+    happened = events.take(session)  # taken at once: a failure below loses no print job
     answer = serialize.ticket_json(session, issued.ticket, centre, moment)
-    announce.publish(session, centre, events.take(session))
+    announce.publish(session, centre, happened)
     if not issued.fresh:
         return jsonify(answer), 200
     answer["print"] = {"job": issued.job.id, "status": PrintStatus.PENDING} if issued.job else None

@@ -88,8 +88,8 @@ def _check_holder(counter: Counter, officer: User) -> Counter:
     return counter
 
 
-# The counter locked with its current ticket, in one round trip (each counter action needs
-# both); only the counter's row is locked.
+# SQLite: the counter with its current ticket in one statement (each counter action needs
+# both; the write gate lets one writer in at a time, so nothing changes in between).
 _HELD = (
     select(Counter, Ticket)
     .outerjoin(Ticket, (Ticket.counter_id == Counter.id) & Ticket.status.in_(
@@ -107,6 +107,12 @@ def held_with_current(session: Session, centre_id: int, number: int, officer: Us
     or served at it, if any."""
     if not 1 <= number <= 2**31 - 1:
         raise UnknownCounter()
+    if session.connection().dialect.name == "postgresql":
+        # The lock first, then the current ticket in a statement of its own: a statement
+        # that waited for the counter's lock still sees the tickets as they were when it
+        # began, so a second call-next pressed at once would miss the first one's ticket.
+        counter = held(session, centre_id, number, officer)
+        return counter, current_ticket(session, counter)
     row = session.execute(_HELD, {"centre": centre_id, "number": number}).unique().first()
     if row is None:
         raise UnknownCounter()

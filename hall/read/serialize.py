@@ -124,7 +124,7 @@ def queue_json(session: Session, centre: Centre, now: datetime) -> dict[str, Any
 
 
 def waiting_json(session: Session, centre: Centre, now: datetime) -> dict[str, Any]:
-    """The payload of `lines.changed`: per field, the waiting count and what a kiosk shows on
+    """The payload of `queue.changed`: per field, the waiting count and what a kiosk shows on
     its tile (open, closed, full or outside hours, and the expected wait of a new ticket), so
     kiosks update from the event instead of each asking GET /fields."""
     availability = lines.field_availability(session, centre, now)
