@@ -44,6 +44,7 @@ from sqlalchemy import Engine
 from sqlalchemy import create_engine
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import NullPool
@@ -319,6 +320,14 @@ class Prepared:
         values = [value if constant else params[name] if process is None
                   else process(params[name]) for name, process, constant, value in steps]
         arguments: Any = values if positional else dict(zip([s[0] for s in steps], values, strict=True))
-        cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-        cursor.execute(sql, arguments)
+        dbapi_connection = connection.connection.dbapi_connection
+        cursor = dbapi_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.execute(sql, arguments)
+        except dialect.loaded_dbapi.Error as exc:
+            # As Core would: SQLAlchemy's exception types (IntegrityError and the rest), and a
+            # connection lost on the way is invalidated rather than returned to the pool.
+            if dialect.is_disconnect(exc, dbapi_connection, cursor):
+                connection.invalidate(exc)
+            raise DBAPIError.instance(sql, arguments, exc, dialect.loaded_dbapi.Error) from exc
         return cursor
