@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import JSON
 from sqlalchemy import Column
 from sqlalchemy import Date
+from sqlalchemy import Engine
 from sqlalchemy import Integer
 from sqlalchemy import MetaData
 from sqlalchemy import Table
@@ -33,14 +34,19 @@ def url(request: pytest.FixtureRequest, tmp_path: Any) -> str:
     return str(request.getfixturevalue("pg_url"))
 
 
-def test_prepared_rows_match_core_and_errors_are_sqlalchemys(url: str) -> None:
+def _table(url: str) -> tuple[Engine, Table, dict[str, Any]]:
+    """An empty table with a time, a date and JSON, and one row's values for it."""
     engine = make_engine(url)
     metadata = MetaData()
     rows = Table("rows", metadata, Column("id", Integer, primary_key=True),
                  Column("at", UTCDateTime), Column("day", Date), Column("data", JSON))
     metadata.create_all(writer(engine))
     moment = datetime(2026, 12, 1, 8, 30, 15, 123456, tzinfo=UTC)
-    values = {"at": moment, "day": moment.date(), "data": {"số": "A001", "n": [1, 2]}}
+    return engine, rows, {"at": moment, "day": moment.date(), "data": {"số": "A001", "n": [1, 2]}}
+
+
+def test_prepared_rows_match_core_and_errors_are_sqlalchemys(url: str) -> None:
+    engine, rows, values = _table(url)
     prepared = Prepared(insert(rows).values(
         {key: bindparam(key) for key in ("id", *values)}).returning(rows.c.id))
     with Session(writer(engine)) as session:
@@ -55,13 +61,7 @@ def test_prepared_rows_match_core_and_errors_are_sqlalchemys(url: str) -> None:
 
 
 def test_prepared_and_core_store_identical_values(url: str) -> None:
-    engine = make_engine(url)
-    metadata = MetaData()
-    rows = Table("rows", metadata, Column("id", Integer, primary_key=True),
-                 Column("at", UTCDateTime), Column("day", Date), Column("data", JSON))
-    metadata.create_all(writer(engine))
-    moment = datetime(2026, 12, 1, 8, 30, 15, 123456, tzinfo=UTC)
-    values = {"at": moment, "day": moment.date(), "data": {"số": "A001", "n": [1, 2]}}
+    engine, rows, values = _table(url)
     prepared = Prepared(insert(rows).values({key: bindparam(key) for key in ("id", *values)}))
     with Session(writer(engine)) as session:
         prepared.run(session, {"id": 1, **values})
@@ -70,5 +70,5 @@ def test_prepared_and_core_store_identical_values(url: str) -> None:
     with Session(engine) as session:
         first, second = session.execute(
             select(rows.c.at, rows.c.day, rows.c.data).order_by(rows.c.id)).all()
-    assert first == second == (moment, moment.date(), values["data"])
+    assert first == second == (values["at"], values["day"], values["data"])
     engine.dispose()
