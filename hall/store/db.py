@@ -251,7 +251,7 @@ def session_scope(app: Flask, writing: bool = False) -> Iterator[Session]:
     unless committed. `writing=True` makes its transactions write transactions."""
     session: Session = app.extensions["hall.sessions"]()
     if writing:
-        session.bind = app.extensions["hall.write_engine"]
+        write(session)
     try:
         yield session
     finally:
@@ -284,6 +284,9 @@ def off_hub(app: Flask, work: Callable[[Session], T]) -> T:
     return result
 
 
+Step = tuple[str, Any, bool, Any]  # bind name, bind processor, constant?, constant's value
+
+
 class Prepared:
     """A Core statement compiled once per dialect and run straight on the DBAPI cursor of
     the session's connection: the hot paths (a kiosk tap's sequence, ticket and event rows)
@@ -294,12 +297,12 @@ class Prepared:
 
     def __init__(self, statement: Any) -> None:
         self.statement = statement
-        self._compiled: dict[str, tuple[str, bool, list[tuple[str, Any, bool, Any]]]] = {}
+        self._compiled: dict[str, tuple[str, tuple[str, ...] | None, list[Step]]] = {}
 
-    def _for(self, dialect: Any) -> tuple[str, bool, list[tuple[str, Any, bool, Any]]]:
+    def _for(self, dialect: Any) -> tuple[str, tuple[str, ...] | None, list[Step]]:
         compiled = self.statement.compile(dialect=dialect)
         names = compiled.positiontup if compiled.positional else list(compiled.binds)
-        steps = []
+        steps: list[Step] = []
         for name in names:
             bind = compiled.binds[name]
             process = bind.type.dialect_impl(dialect).bind_processor(dialect)
@@ -308,7 +311,9 @@ class Prepared:
             if constant and process is not None:
                 value, process = process(value), None
             steps.append((name, process, constant, value))
-        entry = (compiled.string, bool(compiled.positional), steps)
+        # positional drivers (sqlite3) take a list; named ones (psycopg) a dict by these names
+        keys = None if compiled.positional else tuple(names)
+        entry = (compiled.string, keys, steps)
         self._compiled[dialect.name] = entry
         return entry
 
@@ -316,10 +321,10 @@ class Prepared:
         """Execute with `params` (every bind by name); the DBAPI cursor, to fetch from."""
         connection = session.connection()
         dialect = connection.dialect
-        sql, positional, steps = self._compiled.get(dialect.name) or self._for(dialect)
+        sql, keys, steps = self._compiled.get(dialect.name) or self._for(dialect)
         values = [value if constant else params[name] if process is None
                   else process(params[name]) for name, process, constant, value in steps]
-        arguments: Any = values if positional else dict(zip([s[0] for s in steps], values, strict=True))
+        arguments: Any = values if keys is None else dict(zip(keys, values, strict=True))
         dbapi_connection = connection.connection.dbapi_connection
         cursor = dbapi_connection.cursor()  # type: ignore[union-attr]
         try:

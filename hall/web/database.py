@@ -18,9 +18,7 @@ def init_app(app: Flask) -> None:
                             app.config["DATABASE_POOL_SIZE"],
                             strict=bool(app.config.get("STRICT_TRANSACTIONS")))
     app.extensions["hall.engine"] = engine
-    factory = db.sessions(engine)
-    app.extensions["hall.write_engine"] = factory.kw["info"][db.WRITER]
-    app.extensions["hall.sessions"] = factory
+    app.extensions["hall.sessions"] = db.sessions(engine)
     app.teardown_appcontext(_close_session)
 
 
