@@ -35,6 +35,7 @@ from hall.engine.tickets import find_field
 from hall.engine.tickets import log
 from hall.engine.tickets import mark
 from hall.engine.tickets import no_records
+from hall.engine.tickets import records_of
 from hall.models import Counter
 from hall.models import CounterField
 from hall.models import Ticket
@@ -296,19 +297,21 @@ def next_in_line(session: Session, centre_id: int, counter: Counter) -> Select[A
 
 def _next_in_line(centre_id: int, counter_id: int, ranks: dict[int, int]) -> Select[Any]:
     # No centre condition: the counter and its fields belong to one centre, and each line's
-    # probe must match an index exactly (ix_tickets_target, ix_tickets_line).
+    # probe must match an index exactly (ix_tickets_target, ix_tickets_line). Built on the
+    # table's columns, not the mapped class's: an ORM UPDATE whose WHERE holds a subquery of
+    # the mapped class misses SQLAlchemy's compiled cache and is compiled on every call.
+    t = Ticket.__table__.c
     lines: list[tuple[Any, int]] = [
-        (Ticket.target_counter_id == counter_id, -1),  # sent to this counter: before the rest
-        *(((Ticket.field_id == field_id) & Ticket.target_counter_id.is_(None), position)
+        (t.target_counter_id == counter_id, -1),  # sent to this counter: before the rest
+        *(((t.field_id == field_id) & t.target_counter_id.is_(None), position)
           for field_id, position in ranks.items()),
     ]
     heads = []
     for line, rank in lines:
         for priority in (True, False):
-            head = (select(Ticket.id, Ticket.priority, literal(rank).label("rank"),
-                           Ticket.queued_at)
-                    .where(line, Ticket.status == TicketStatus.WAITING, Ticket.priority == priority)
-                    .order_by(Ticket.queued_at, Ticket.id).limit(1).subquery())
+            head = (select(t.id, t.priority, literal(rank).label("rank"), t.queued_at)
+                    .where(line, t.status == TicketStatus.WAITING, t.priority == priority)
+                    .order_by(t.queued_at, t.id).limit(1).subquery())
             heads.append(select(*head.c))  # SQLite: a LIMIT inside a UNION needs a subquery
     every = union_all(*heads).subquery("heads")
     return (select(every.c.id)
@@ -361,6 +364,7 @@ def _step(session: Session, centre_id: int, number: int, officer: User, now: dat
           expected: tuple[str, ...], status: str, kind: str, **values: datetime) -> Ticket:
     """Move the counter's current ticket along one arrow of the state diagram."""
     _, ticket = _current(session, centre_id, number, officer)
+    records_of(session, ticket)  # read in this transaction: the payload after the commit
     if not mark(session, ticket, expected, status, **values):
         raise WrongState()
     log(session, ticket, kind, now, Actor(user_id=officer.id))

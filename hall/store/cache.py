@@ -32,6 +32,12 @@ from hall.models import User
 TTL_S = 2.0
 MAX_ENTRIES = 10_000  # rows are few; this only bounds a flood of unknown keys
 WATCHED = (Centre, User, Device, ApiToken, Field, Counter, CounterField)
+# Columns that change often and that no remembered row is read for: a kiosk's printer state
+# is written after every printed ticket, and forgetting everything on each would cost every
+# following request its token, field and counter queries.
+VOLATILE: dict[type, frozenset[str]] = {
+    Device: frozenset({"printer_state", "printer_checked_at"}),
+}
 V = TypeVar("V")
 M = TypeVar("M")
 _generation = 0
@@ -121,8 +127,20 @@ _COLUMN_KEYS: dict[Any, tuple[str, ...]] = {}
 
 @event.listens_for(Session, "after_flush")
 def _flushed(session: Session, _context: Any) -> None:
-    if any(isinstance(obj, WATCHED) for obj in (*session.new, *session.dirty, *session.deleted)):
+    if (any(isinstance(obj, WATCHED) for obj in (*session.new, *session.deleted))
+            or any(_changed(obj) for obj in session.dirty)):
         session.info["hall.forget"] = True
+
+
+def _changed(obj: object) -> bool:
+    """A watched row with a change to a column other than its volatile ones."""
+    if not isinstance(obj, WATCHED):
+        return False
+    volatile = VOLATILE.get(type(obj))
+    if volatile is None:
+        return True
+    state: Any = inspect(obj)
+    return not set(state.committed_state) <= volatile
 
 
 @event.listens_for(Session, "after_commit")
