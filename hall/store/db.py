@@ -45,6 +45,7 @@ from sqlalchemy import create_engine
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import NullPool
@@ -112,8 +113,9 @@ def make_engine(url: str, busy_timeout_s: float = 15, pool_size: int = 10,
     if parsed.get_backend_name() != "sqlite":
         # Under gevent many greenlets (a hall of screens reconnecting at once) want a
         # connection together; a larger pool keeps them from queueing.
-        return create_engine(parsed, pool_pre_ping=True, pool_size=pool_size,
-                             max_overflow=pool_size * 2)
+        engine = create_engine(parsed, pool_size=pool_size, max_overflow=pool_size * 2)
+        _install_rested_ping(engine)
+        return engine
     engine = create_engine(parsed, pool_size=pool_size, max_overflow=pool_size * 2,
                            connect_args={"timeout": 0, "check_same_thread": False})
     gate = WriteGate(busy_timeout_s, strict)
@@ -125,6 +127,34 @@ def make_engine(url: str, busy_timeout_s: float = 15, pool_size: int = 10,
 
 
 _GATES: weakref.WeakKeyDictionary[Engine, WriteGate] = weakref.WeakKeyDictionary()
+PING_AFTER_S = 2.0
+
+
+def _install_rested_ping(engine: Engine) -> None:
+    """`pool_pre_ping`, for connections that rested in the pool PING_AFTER_S or longer.
+
+    A pre-ping on every checkout costs a round trip per request (a counter action makes
+    seven); a connection handed back a moment ago is as good as the ping would find it. A
+    connection that rested is pinged, and one that fails is replaced before the request sees
+    it (a database restarted overnight). One lost while in use, or in the moment between
+    two uses, fails that one request with 503 `busy` and is replaced (hall.web.errors)."""
+
+    @event.listens_for(engine, "checkin")
+    def _rest(_dbapi_connection: Any, record: Any) -> None:
+        if record is not None:
+            record.info["hall.rested"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _ping(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        rested = record.info.pop("hall.rested", None)
+        if rested is None or time.monotonic() - rested < PING_AFTER_S:
+            return
+        try:
+            alive = engine.dialect.do_ping(dbapi_connection)
+        except Exception:
+            alive = False
+        if not alive:
+            raise DisconnectionError("lost while resting in the pool")  # the pool reconnects
 
 
 def writer(engine: Engine) -> Engine:

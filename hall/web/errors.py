@@ -7,6 +7,7 @@ from typing import Any
 from flask import Flask
 from flask import Response
 from flask import jsonify
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
 from hall.engine.errors import HallError
@@ -41,6 +42,13 @@ def register(app: Flask) -> None:
         status = exc.code or 500
         code, message = _HTTP_CODES.get(status, ("error", exc.name))
         return jsonify(error_body(code, message)), status
+
+    @app.errorhandler(DBAPIError)
+    def _database_error(exc: DBAPIError) -> tuple[Response, int]:
+        if exc.connection_invalidated:  # the database went away (a restart): try again
+            app.logger.warning("database connection lost: %s", exc.orig)
+            return jsonify(error_body(Busy.code, Busy.message)), Busy.status
+        return _unexpected(exc)
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> tuple[Response, int]:
