@@ -58,7 +58,7 @@ def test_tap_gives_the_ticket_the_api_knows(hall: tuple[Server, World, Any], pag
     page.reload()  # still paired after a reload: the cookie carries it
     page.locator('.tile[data-code="HT"]').click()
     expect(page.locator("#confirm")).to_be_visible()
-    ticket = server.api("GET", "/tickets/1", world.tokens["display"]).json()
+    ticket = server.api("GET", "/tickets/1", world.tokens["officer1"]).json()
     expect(page.locator("#c-number")).to_have_text(ticket["number"])
     expect(page.locator("#c-field")).to_have_text("Hộ tịch")
     expect(page.locator("#c-print")).to_contain_text("ghi nhớ")  # this kiosk has no printer
@@ -103,7 +103,7 @@ def test_priority_ticket_is_marked(hall: tuple[Server, World, Any], page: Any) -
     page.locator('.category[data-key="elderly"]').click()
     page.locator('.tile[data-code="HT"]').click()
     expect(page.locator("#c-priority")).to_be_visible()
-    ticket = server.api("GET", "/tickets/1", world.tokens["display"]).json()
+    ticket = server.api("GET", "/tickets/1", world.tokens["officer1"]).json()
     assert ticket["priority"] is True and ticket["priority_category"] == "elderly"
 
 

@@ -41,7 +41,7 @@ def snapshot_statements(app: Flask, clock: Clock) -> tuple[list[str], dict[str, 
     with session_scope(app) as session:
         centre = session.query(Centre).one()
         with counted(session) as statements:
-            state = serialize.queue_json(session, centre, clock.now)
+            state = serialize.queue_json(session, centre, clock.now, public=False)
     return statements, state
 
 

@@ -70,6 +70,9 @@ def test_bad_tokens_are_refused(hall: tuple[Server, World, World]) -> None:
     assert outcomes == dict.fromkeys(range(len(BAD_AUTH)), "unauthorized")
 
 
+PUBLIC_TICKET = ("id", "number", "field", "status", "priority", "counter", "called_at")
+
+
 def test_events_reach_their_rooms_and_no_others(hall: tuple[Server, World, World]) -> None:
     server, world, other = hall
     ticket = server.api("POST", "/tickets", world.tokens["kiosk"], json={"field": "HT"}).json()
@@ -89,10 +92,12 @@ def test_events_reach_their_rooms_and_no_others(hall: tuple[Server, World, World
         server.api("POST", "/counters/1/open", officer)
         called = server.api("POST", "/counters/1/call-next", officer).json()
         assert called["id"] == ticket["id"]
-        for name in ("display", "tablet1", "door1", "phone"):
+        public = {key: called[key] for key in PUBLIC_TICKET}
+        for name, whole in (("display", False), ("tablet1", True), ("door1", False),
+                            ("phone", True)):
             event = listeners[name].wait_for("ticket.called")[0]
-            assert event["ticket"] == called and event["counter"]["number"] == 1
-            assert event["recall"] is False
+            assert event["ticket"] == (called if whole else public), name
+            assert event["counter"]["number"] == 1 and event["recall"] is False
         listeners["display"].wait_for("queue.changed")
         server.api("POST", "/counters/1/finish", officer)
         request = listeners["tablet1"].wait_for("rating.requested")[0]
@@ -102,6 +107,8 @@ def test_events_reach_their_rooms_and_no_others(hall: tuple[Server, World, World
             assert listeners[name].wait_for("ticket.updated")[0]["ticket"]["status"] == "done"
         # Give stray deliveries a moment before asserting absence.
         time.sleep(0.3)
+        for name in ("display", "tablet1", "door1", "phone"):  # each heard of it once
+            assert listeners[name].names().count("ticket.called") == 1, name
         assert listeners["tablet2"].names() == ["state"]
         assert listeners["other_centre"].names() == ["state"]
         assert "rating.requested" not in listeners["display"].names()
@@ -152,3 +159,28 @@ def test_officer_joins_the_counters_it_holds(hall: tuple[Server, World, World]) 
         assert console.wait_for("ticket.called")[0]["ticket"]["id"] == called["id"]
     finally:
         console.close()
+
+
+def test_a_tracking_page_sees_no_other_citizen(hall: tuple[Server, World, World]) -> None:
+    """The `state` a tracking token receives carries the public board: no other ticket's
+    tracking link and no record codes; staff's `state` carries them for their work."""
+    server, world, _ = hall
+    officer = world.tokens["officer2"]
+    server.api("POST", "/tickets", world.tokens["kiosk"], json={"field": "DD"})
+    server.api("POST", "/counters/2/open", officer)
+    called = server.api("POST", "/counters/2/call-next", officer).json()
+    code = f"HS-{called['id']}-X"
+    server.api("POST", f"/tickets/{called['id']}/records", officer, json={"codes": [code]})
+    mine = server.api("POST", "/tickets", world.tokens["kiosk"], json={"field": "DD"}).json()
+    phone = Listener(server.url, mine["track_url"].rsplit("/", 1)[1])
+    staff = Listener(server.url, officer)
+    try:
+        seen = str(phone.wait_for("state")[0])
+        assert called["track_url"].rsplit("/", 1)[1] not in seen and code not in seen
+        assert str(called["number"]) in seen  # the board itself is there
+        busy = [c["ticket"] for c in staff.wait_for("state")[0]["counters"] if c["ticket"]]
+        assert any(ticket.get("records") == [code] for ticket in busy)
+    finally:
+        server.api("POST", "/counters/2/finish", officer)
+        server.api("POST", "/counters/2/close", officer)
+        close_all([phone, staff])

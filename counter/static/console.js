@@ -185,8 +185,12 @@
       counter = held.number; view = held;
       $("choose").hidden = true; $("work").hidden = false; $("close-counter").hidden = false;
       $("counter-title").textContent = label(held);
-      renderCard();
-      return Promise.all([api("GET", "/counters/" + counter + "/waiting").then(renderWaiting),
+      // The queue carries public tickets; the counter's own comes whole (record codes, times).
+      var current = held.ticket ? api("GET", "/tickets/" + held.ticket.id).then(function (t) {
+        if (view === held) { held.ticket = t; }
+      }) : Promise.resolve();
+      return Promise.all([current.then(renderCard),
+                          api("GET", "/counters/" + counter + "/waiting").then(renderWaiting),
                           api("GET", "/counters/" + counter + "/today").then(renderToday)]);
     }).catch(fail);
   }

@@ -13,6 +13,7 @@ from pydantic import ConfigDict
 from pydantic import Field
 from pydantic import GetCoreSchemaHandler
 from pydantic import GetJsonSchemaHandler
+from pydantic import RootModel
 from pydantic import field_validator
 from pydantic import model_validator
 from pydantic.json_schema import JsonSchemaValue
@@ -276,9 +277,25 @@ class TicketOut(Out):
     print: PrintOut | None = None
 
 
+class PublicTicketOut(Out):
+    """What screens, devices and other citizens may see of a ticket."""
+
+    id: int
+    number: str
+    field: FieldRef
+    status: Literal["waiting", "called", "serving", "done", "no_show", "transferred", "cancelled"]
+    priority: bool
+    counter: int | None
+    called_at: str | None
+
+
 class PrintOut(Out):
     job: int
     status: str
+
+
+class AnyTicketOut(RootModel[TicketOut | PublicTicketOut]):
+    """The whole ticket (staff, the ticket's own tracking token) or the public one (devices)."""
 
 
 class DeviceState(Out):
@@ -321,7 +338,7 @@ class CounterOut(Out):
     pause_reason: str | None
     officer: OfficerOut | None
     fields: list[str]
-    ticket: TicketOut | None
+    ticket: TicketOut | PublicTicketOut | None
 
 
 class CounterRef(Out):
@@ -330,7 +347,7 @@ class CounterRef(Out):
 
 
 class CallOut(Out):
-    ticket: TicketOut
+    ticket: TicketOut | PublicTicketOut
     counter: CounterRef
     recall: bool
     at: str | None

@@ -23,6 +23,8 @@ from hall.engine import auth
 from hall.engine import text
 from hall.engine.errors import Invalid
 from hall.engine.errors import Unauthorized
+from hall.engine.tickets import by_tracking_token
+from hall.models import Centre
 from hall.store import db
 from hall.web.database import get_session
 
@@ -95,7 +97,13 @@ def authenticate() -> auth.Principal:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized()
-    principal = auth.principal_for(get_session(), token.strip())
+    session = get_session()
+    principal = auth.principal_for(session, token.strip())
+    if principal is None and text.is_tracking_token(token.strip()):
+        ticket = by_tracking_token(session, token.strip())
+        if ticket is not None:
+            centre = session.get_one(Centre, ticket.centre_id)
+            return auth.Principal(auth.CITIZEN, centre, ticket=ticket)
     if principal is None:
         raise Unauthorized()
     return principal

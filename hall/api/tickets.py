@@ -21,11 +21,13 @@ from hall.engine import ratings
 from hall.engine import text
 from hall.engine import tickets
 from hall.engine.auth import ANY
+from hall.engine.auth import CITIZEN
 from hall.engine.auth import USERS
 from hall.engine.auth import Principal
 from hall.engine.errors import AlreadyRated
 from hall.engine.errors import Forbidden
 from hall.engine.errors import Invalid
+from hall.engine.errors import UnknownTicket
 from hall.models import Centre
 from hall.models.vocabulary import PrintStatus
 from hall.read import serialize
@@ -92,12 +94,17 @@ def _actor(principal: Principal) -> tickets.Actor:
                          principal.device.id if principal.device else None)
 
 
-@endpoint("/tickets/<int:ticket_id>", "GET", summary="A ticket", roles=ANY,
-          responses={200: s.TicketOut, 404: s.ErrorOut})
+@endpoint("/tickets/<int:ticket_id>", "GET", summary="A ticket: whole for staff and for the "
+          "ticket's own tracking token (any other ticket is 404 to it), public for devices",
+          roles=ANY | {CITIZEN}, responses={200: s.AnyTicketOut, 404: s.ErrorOut})
 def get_ticket(principal: Principal, ticket_id: int) -> Any:
     session = get_session()
     ticket = tickets.get_ticket(session, principal.centre.id, ticket_id)
-    return jsonify(serialize.ticket_json(session, ticket, principal.centre, now()))
+    tracked = principal.ticket
+    if tracked is not None and ticket.tracking_token != tracked.tracking_token:
+        raise UnknownTicket()
+    public = not (principal.sees_whole_tickets or tracked is not None)
+    return jsonify(serialize.ticket_for(session, ticket, principal.centre, now(), public))
 
 
 @endpoint("/tickets/<int:ticket_id>/cancel", "POST", summary="Cancel a waiting ticket",

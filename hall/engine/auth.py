@@ -16,11 +16,13 @@ from hall.engine.errors import Forbidden
 from hall.models import ApiToken
 from hall.models import Centre
 from hall.models import Device
+from hall.models import Ticket
 from hall.models import User
 from hall.store import cache
 
 USERS = frozenset({"admin", "manager", "officer"})
 ANY = frozenset({"admin", "manager", "officer", "kiosk", "display", "tablet"})
+CITIZEN = "citizen"  # a ticket's tracking token: reads that ticket, nothing else
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,12 @@ class Principal:
     user: User | None = None
     device: Device | None = None
     via: str = "token"  # or "session": an officer's console in the browser
+    ticket: Ticket | None = None  # the tracked ticket, for a tracking token (role CITIZEN)
+
+    @property
+    def sees_whole_tickets(self) -> bool:
+        """Staff see whole tickets; devices see the public ticket (docs/api.md)."""
+        return self.user is not None
 
     @property
     def credential(self) -> str:

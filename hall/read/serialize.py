@@ -51,6 +51,28 @@ def ticket_json(session: Session, ticket: Ticket, centre: Centre, now: datetime,
     }
 
 
+def public_ticket_json(ticket: Ticket, centre: Centre) -> dict[str, Any]:
+    """The public ticket: what a hall's screens, devices and other citizens may see of a
+    ticket (no tracking link, no record codes, no times but the call's)."""
+    return {
+        "id": ticket.id,
+        "number": ticket.number,
+        "field": {"code": ticket.field.code, "name": ticket.field.name},
+        "status": ticket.status,
+        "priority": ticket.priority,
+        "counter": ticket.counter.number if ticket.counter else None,
+        "called_at": local_iso(ticket.called_at, centre.timezone),
+    }
+
+
+def ticket_for(session: Session, ticket: Ticket, centre: Centre, now: datetime,
+               public: bool, estimate: bool = True) -> dict[str, Any]:
+    """The public ticket, or the whole one."""
+    if public:
+        return public_ticket_json(ticket, centre)
+    return ticket_json(session, ticket, centre, now, estimate)
+
+
 def officer_json(user: User | None) -> dict[str, Any] | None:
     return {"username": user.username, "full_name": user.full_name} if user else None
 
@@ -60,14 +82,14 @@ def counter_brief(counter: Counter) -> dict[str, Any]:
 
 
 def counter_json(session: Session, counter: Counter, centre: Centre, now: datetime,
-                 current: Ticket | None) -> dict[str, Any]:
+                 current: Ticket | None, public: bool = False) -> dict[str, Any]:
     return {
         **counter_brief(counter),
         "state": counter.state,
         "pause_reason": counter.pause_reason,
         "officer": officer_json(counter.officer),
         "fields": [field.code for field in counter.fields],
-        "ticket": ticket_json(session, current, centre, now) if current else None,
+        "ticket": ticket_for(session, current, centre, now, public) if current else None,
     }
 
 
@@ -84,19 +106,21 @@ def field_json(field: Field, waiting: int | None = None) -> dict[str, Any]:
 
 
 def call_json(session: Session, ticket: Ticket, centre: Centre, now: datetime, recall: bool,
-              at: datetime | None = None) -> dict[str, Any]:
+              at: datetime | None = None, public: bool = False) -> dict[str, Any]:
     """The payload of `ticket.called`, also one entry of `recent`."""
     assert ticket.counter is not None
     return {
-        "ticket": ticket_json(session, ticket, centre, now),
+        "ticket": ticket_for(session, ticket, centre, now, public),
         "counter": counter_brief(ticket.counter),
         "recall": recall,
         "at": local_iso(at or ticket.called_at, centre.timezone),
     }
 
 
-def queue_json(session: Session, centre: Centre, now: datetime) -> dict[str, Any]:
-    """The snapshot of `GET /api/v1/queue` and of the Socket.IO `state` event."""
+def queue_json(session: Session, centre: Centre, now: datetime, public: bool = True
+               ) -> dict[str, Any]:
+    """The snapshot of `GET /api/v1/queue` and of the Socket.IO `state` event: with public
+    tickets (`GET /queue`, devices, tracking pages) or whole ones (staff's `state`)."""
     # The counters first, with their fields in bulk: the tickets below find them loaded.
     counters = session.scalars(
         select(Counter).where(Counter.centre_id == centre.id).order_by(Counter.number)
@@ -104,9 +128,10 @@ def queue_json(session: Session, centre: Centre, now: datetime) -> dict[str, Any
     ).unique().all()
     active = lines.active_by_counter(session, centre.id)
     calls = lines.recent_calls(session, centre.id)
-    tickets.preload_records(session, [*active.values(), *(ticket for _, ticket in calls)])
+    if not public:
+        tickets.preload_records(session, [*active.values(), *(ticket for _, ticket in calls)])
     recent = [
-        call_json(session, ticket, centre, now, event.kind == "recalled", event.at)
+        call_json(session, ticket, centre, now, event.kind == "recalled", event.at, public)
         for event, ticket in calls
         if ticket.counter is not None
     ]
@@ -117,7 +142,7 @@ def queue_json(session: Session, centre: Centre, now: datetime) -> dict[str, Any
             for f, n in lines.fields_with_counts(session, centre.id)
         ],
         "counters": [
-            counter_json(session, c, centre, now, active.get(c.id)) for c in counters
+            counter_json(session, c, centre, now, active.get(c.id), public) for c in counters
         ],
         "recent": recent,
     }

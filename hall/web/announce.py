@@ -43,21 +43,24 @@ def publish(session: Session, centre: Centre, happened: list[events.Event]) -> N
     for item in happened:
         match item:
             case events.Called(ticket, recall):
-                payload = serialize.call_json(session, ticket, centre, now, recall,
-                                              now if recall else None)
-                sends.append(("ticket.called", payload, sockets.ticket_rooms(centre, ticket)))
+                at = now if recall else None
+                for public, rooms in sockets.audiences(centre, ticket):
+                    sends.append(("ticket.called", serialize.call_json(
+                        session, ticket, centre, now, recall, at, public), rooms))
             case events.Updated(ticket):
-                payload = {"ticket": serialize.ticket_json(session, ticket, centre, now)}
-                sends.append(("ticket.updated", payload, sockets.ticket_rooms(centre, ticket)))
+                for public, rooms in sockets.audiences(centre, ticket):
+                    payload = {"ticket": serialize.ticket_for(session, ticket, centre, now, public)}
+                    sends.append(("ticket.updated", payload, rooms))
             case events.RatingRequested(ticket):
                 sends.append(("rating.requested", _rating_request(session, centre, ticket, now),
                               [sockets.tablet_room(ticket.counter_id or 0)]))
             case events.CounterChanged(counter):
                 current = counters.current_ticket(session, counter)
-                payload = {"counter": serialize.counter_json(session, counter, centre, now,
-                                                             current)}
-                sends.append(("counter.updated", payload,
-                              [sockets.centre_room(centre.id), sockets.counter_room(counter.id)]))
+                for public, rooms in ((True, [sockets.centre_room(centre.id)]),
+                                      (False, [sockets.counter_room(counter.id)])):
+                    payload = {"counter": serialize.counter_json(session, counter, centre, now,
+                                                                 current, public)}
+                    sends.append(("counter.updated", payload, rooms))
             case events.WaitingChanged():
                 waiting = True
             case events.PrintQueued(job_id):

@@ -70,9 +70,7 @@ def rooms_for(session: Session, principal: auth.Principal) -> list[str]:
             return [counter_room(device.counter_id), tablet_room(device.counter_id)]
         if device.kind == "kiosk":
             return [centre_room(device.centre_id), kiosk_room(device.id)]
-        if device.kind == "display" and device.counter_id is not None:
-            return [centre_room(device.centre_id), counter_room(device.counter_id)]
-        return [centre_room(device.centre_id)]
+        return [centre_room(device.centre_id)]  # a hall or door screen: public tickets only
     assert principal.user is not None
     held = session.scalars(select(Counter.id).where(Counter.officer_id == principal.user.id))
     return [centre_room(principal.centre.id)] + [counter_room(c) for c in held]
@@ -104,7 +102,9 @@ def on_connect(auth_payload: Any = None) -> None:
                 if ticket is None:
                     raise ConnectionRefusedError("unauthorized")
                 rooms, centre = [ticket_room(ticket)], session.get_one(Centre, ticket.centre_id)
-            state = serialize.queue_json(session, centre, app_now(app.config))
+            # Staff see whole tickets; screens, kiosks, tablets and citizens the public ones.
+            public = principal is None or principal.user is None
+            state = serialize.queue_json(session, centre, app_now(app.config), public)
     if jobs is not None:
         print_worker.agent_joined(device_id, jobs)
         return
@@ -123,8 +123,8 @@ def _console_connected(csrf: Any) -> None:
         raise ConnectionRefusedError("unauthorized")
     session = get_session()
     rooms = rooms_for(session, principal)
-    state = serialize.queue_json(session, principal.centre,
-                                 app_now(current_app.config))
+    state = serialize.queue_json(session, principal.centre, app_now(current_app.config),
+                                 public=False)
     end(session)
     for room in rooms:
         join_room(room)

@@ -41,11 +41,16 @@ def agent_room(device_id: int) -> str:
     return f"agent:{device_id}"
 
 
-def ticket_rooms(centre: Centre, ticket: Ticket) -> list[str]:
-    rooms = [centre_room(centre.id), ticket_room(ticket)]
+def audiences(centre: Centre, ticket: Ticket) -> list[tuple[bool, list[str]]]:
+    """Who hears of a ticket, and whether they get the public ticket: the centre's room
+    (screens, kiosks, every connection of the centre) the public one; the ticket's own room
+    (its citizen's tracking page) and the room of the counter serving it (its officer and
+    tablet) the whole one. A connection is in the centre's room or in a counter's, never
+    both for the same ticket, except an officer's console, which refetches on any event."""
+    private = [ticket_room(ticket)]
     if ticket.counter_id is not None:
-        rooms.append(counter_room(ticket.counter_id))
-    return rooms
+        private.append(counter_room(ticket.counter_id))
+    return [(True, [centre_room(centre.id)]), (False, private)]
 
 
 def emit_now(event: str, payload: dict[str, Any], to: str | list[str]) -> None:
