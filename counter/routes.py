@@ -12,7 +12,6 @@ from flask import session as cookie_session
 from flask import url_for
 from flask_login import current_user
 from flask_login import login_required
-from flask_login import login_user
 from flask_login import logout_user
 
 from counter import bp
@@ -31,28 +30,31 @@ def _form_csrf_ok() -> bool:
 @bp.route("/counter/login", methods=["GET", "POST"])
 def login() -> Any:
     error = None
+    username = ""
     if request.method == "POST":
-        user = logins.check_login(request.form.get("username", "")[:64],
-                                    request.form.get("password", "")[:256])
-        if not _form_csrf_ok():
+        username = request.form.get("username", "")[:64]
+        if not _form_csrf_ok():  # before any password hash: a forged form costs nothing
             error = "Phiên đăng nhập đã hết hạn, hãy thử lại"
-        elif user is None:
+        elif (user := logins.check_login(username, request.form.get("password", "")[:256])) is None:
             error = "Sai tên đăng nhập hoặc mật khẩu"
         else:
-            cookie_session.clear()  # a new session (and CSRF token) on every login
-            login_user(logins.LoggedIn(user), remember=False)
+            logins.start(user)
             target = request.args.get("next", "")
             # Only a path on this site: never an open redirect.
             if not target.startswith("/") or target.startswith("//") or urlsplit(target).netloc:
                 target = url_for("counter.console")
             return redirect(target)
     status = 401 if error else 200
-    return render_template("counter/login.html", error=error, csrf=logins.csrf_token()), status
+    return render_template("counter/login.html", error=error, csrf=logins.csrf_token(),
+                           username=username if text.is_clean(username) else ""), status
 
 
 @bp.post("/counter/logout")
 def logout() -> Any:
     if _form_csrf_ok():
+        if current_user.is_authenticated:  # every copy of this session ends, not just ours
+            logins.end_everywhere(current_user.user)
+            get_session().commit()
         logout_user()
         cookie_session.clear()
     return redirect(url_for("counter.login"))

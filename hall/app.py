@@ -10,6 +10,7 @@ from flask import Flask
 from hall import config
 from hall.web import database
 from hall.web import errors
+from hall.web import headers
 from hall.web import logins
 from hall.web import realtime
 
@@ -25,6 +26,7 @@ def build_app(test_config: dict[str, Any] | None = None) -> Flask:
     database.init_app(app)
     errors.register(app)
     logins.init_app(app)
+    headers.init_app(app)
 
     from counter import bp as counter_bp
     from display import bp as display_bp

@@ -30,7 +30,13 @@ def chromium() -> Iterator[Any]:
 
 @pytest.fixture
 def page(chromium: Any) -> Iterator[Any]:
+    """A page in its own context; a page of ours that breaks the Content-Security-Policy
+    (an inline script or style, eval, a resource from elsewhere) fails the test."""
     context = chromium.new_context(locale="vi-VN", viewport={"width": 1080, "height": 1920})
+    refused: list[str] = []
+    context.on("console", lambda message: refused.append(message.text)
+               if "Content Security Policy" in message.text else None)
     page = context.new_page()
     yield page
     context.close()
+    assert not refused, "\n".join(refused)

@@ -87,13 +87,13 @@ def test_officer_calls_and_the_hall_sees_and_hears_it(hall: tuple[Server, World,
     [spoken] = voice_log(screen)
     assert (spoken["number"], spoken["counter"], spoken["recall"]) == (first["number"], 1, False)
     # The audio is really fetched and played (chime, then the call): it ends, it does not fail.
-    screen.wait_for_function("window.hallDisplay.log[0].state === 'done'", timeout=20000)
+    screen.wait_for_function("() => window.hallDisplay.log[0].state === 'done'", timeout=20000)
     screenshot(screen, "display.png")
-    screen.wait_for_function("!document.getElementById('now').classList.contains('flash')",
+    screen.wait_for_function("() => !document.getElementById('now').classList.contains('flash')",
                              timeout=15000)
     officer.keyboard.press("l")  # recall: flashes and speaks again
     expect(screen.locator("#now")).to_have_class(FLASH, timeout=1000)
-    screen.wait_for_function("window.hallDisplay.log.length === 2")
+    screen.wait_for_function("() => window.hallDisplay.log.length === 2")
     assert voice_log(screen)[1]["recall"] is True
     officer.keyboard.press("b")  # start
     expect(officer.locator("#card-status")).to_have_text("Đang phục vụ")
@@ -169,7 +169,7 @@ def test_display_recovers_after_a_restart_without_replaying_calls(hall: tuple[Se
     server.api("POST", "/counters/1/open", world.tokens["officer1"])
     server.api("POST", "/counters/1/call-next", world.tokens["officer1"])
     expect(screen.locator("#now-number")).to_have_text(first["number"])
-    screen.wait_for_function("window.hallDisplay.log.length === 1")
+    screen.wait_for_function("() => window.hallDisplay.log.length === 1")
     server.stop()
     expect(screen.locator("#offline")).to_be_visible(timeout=8000)
     with Server(url, port=server.port) as again:
@@ -181,7 +181,7 @@ def test_display_recovers_after_a_restart_without_replaying_calls(hall: tuple[Se
         again.api("POST", "/counters/1/finish", world.tokens["officer1"])
         again.api("POST", "/counters/1/call-next", world.tokens["officer1"])
         expect(screen.locator("#now-number")).to_have_text(second["number"])
-        screen.wait_for_function("window.hallDisplay.log.length === 2")
+        screen.wait_for_function("() => window.hallDisplay.log.length === 2")
 
 
 def test_door_screen_and_portrait_display(hall: tuple[Server, World, str], chromium: Any) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -84,3 +85,76 @@ def test_a_deactivated_officer_is_logged_out(app: Flask, client: FlaskClient, wo
     assert client.get("/counter").status_code == 302
     check_error(client.post("/api/v1/counters/1/open", headers={"X-CSRF-Token": csrf}), 401)
     assert log_in(client).status_code == 401  # type: ignore[attr-defined]
+
+
+def test_logout_ends_every_copy_of_the_cookie(app: Flask, client: FlaskClient,
+                                              world: World) -> None:
+    log_in(client)
+    csrf = page_csrf(client)
+    copy = app.test_client()  # someone who copied the cookie before the logout
+    cookie = client.get_cookie("session")
+    assert cookie is not None
+    copy.set_cookie("session", cookie.value)
+    assert copy.get("/counter").status_code == 200
+    client.post("/counter/logout", data={"csrf": csrf})
+    assert copy.get("/counter").status_code == 302
+    check_error(copy.post("/api/v1/counters/1/open", headers={"X-CSRF-Token": csrf}), 401)
+    log_in(client)  # and a new login works, with a new session
+    assert client.get("/counter").status_code == 200
+
+
+def test_login_checks_the_form_token_before_the_password(
+        app: Flask, client: FlaskClient, world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A forged form costs no password hash; an unknown username costs the same hash as a
+    wrong password, answered the same way; the username stays in the form."""
+    from hall.engine import auth
+
+    hashed: list[str] = []
+    real = auth.check_password_hash
+
+    def counting(stored: str, password: str) -> bool:
+        hashed.append(stored)
+        return real(stored, password)
+
+    monkeypatch.setattr(auth, "check_password_hash", counting)
+    form_csrf(client)  # the session and its token
+    forged = client.post("/counter/login", data={"username": "officer1", "password": PASSWORD,
+                                                 "csrf": "forged"})
+    assert forged.status_code == 401 and hashed == []
+    answers, methods = [], set()
+    for username in ("officer1", "không-có-ai", "officer1\x00"):
+        hashed.clear()
+        answer = log_in(client, username=username, password="sai-mật-khẩu")
+        assert answer.status_code == 401  # type: ignore[attr-defined]
+        assert len(hashed) == 1, username  # one hash whoever it is...
+        methods.add(hashed[0].split("$")[0])
+        answers.append(answer.get_data(as_text=True))  # type: ignore[attr-defined]
+    assert len(methods) == 1  # ...and of the same method and cost
+    assert "Sai tên đăng nhập hoặc mật khẩu" in answers[0] and "Sai tên đăng nhập hoặc mật khẩu" in answers[1]
+    assert 'value="officer1"' in answers[0] and 'value="không-có-ai"' in answers[1]
+
+
+def test_security_headers_and_cookie_flags(client: FlaskClient, world: World) -> None:
+    for path in ("/counter/login", "/kiosk", "/display", "/api/v1/openapi.json",
+                 "/api/v1/queue", "/nowhere"):
+        answer = client.get(path, headers=world.headers("display"))
+        policy = answer.headers.get("Content-Security-Policy", "")
+        assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy, path
+        assert "unsafe-inline" not in policy
+        assert answer.headers["X-Frame-Options"] == "DENY"
+        assert answer.headers["X-Content-Type-Options"] == "nosniff"
+        assert answer.headers["Referrer-Policy"] == "same-origin"
+    log_in(client)
+    cookie = client.get_cookie("session")
+    assert cookie is not None and cookie.http_only and cookie.same_site == "Lax"
+    assert not cookie.secure  # served over plain http here
+
+
+def test_the_cookie_is_secure_behind_https(sqlite_url: str) -> None:
+    from tests.conftest import make_app
+
+    app = make_app(sqlite_url, PUBLIC_URL="https://hcc.example.gov.vn")
+    try:
+        assert app.config["SESSION_COOKIE_SECURE"] is True
+    finally:
+        app.extensions["hall.engine"].dispose()

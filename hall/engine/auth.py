@@ -82,6 +82,22 @@ def check_password(user: User, password: str) -> bool:
     return check_password_hash(user.password_hash, password)
 
 
+_dummy: dict[str, str] = {}
+
+
+def check_password_against(user: User | None, password: str) -> bool:
+    """`check_password`, and for no user a hash of the same cost checked anyway (always
+    False): an unknown username takes as long as a wrong password."""
+    if user is not None:
+        return check_password(user, password)
+    dummy = _dummy.get(PASSWORD_METHOD)
+    if dummy is None:
+        dummy = _dummy[PASSWORD_METHOD] = generate_password_hash(secrets.token_urlsafe(16),
+                                                                 method=PASSWORD_METHOD)
+    check_password_hash(dummy, password)
+    return False
+
+
 def issue_user_token(session: Session, user: User, now: datetime) -> str:
     token, digest = new_token(USER_TOKEN)
     session.add(ApiToken(user_id=user.id, token_hash=digest, created_at=now))

@@ -16,12 +16,14 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_login import LoginManager
 from flask_login import UserMixin
 from flask_login import current_user
+from flask_login import login_user
 from sqlalchemy import select
 
 from hall.engine import auth
 from hall.engine import text
 from hall.models import Centre
 from hall.models import User
+from hall.store import db
 from hall.web.database import get_session
 
 login_manager = LoginManager()
@@ -38,13 +40,33 @@ class LoggedIn(UserMixin):  # type: ignore[misc]
         self.id = str(user.id)
 
 
+EPOCH = "epoch"
+
+
 @login_manager.user_loader  # type: ignore[untyped-decorator]
 def _load(user_id: str) -> LoggedIn | None:
+    """The session's user, while the user is active and the session's epoch is the user's:
+    a logout (or a password reset) moves the epoch on and ends every copy of the cookie."""
     number = text.ascii_int(user_id, 1, 2**31 - 1)
     if number is None:
         return None
     user = get_session().get(User, number)
-    return LoggedIn(user) if user is not None and user.active else None
+    if user is None or not user.active or cookie_session.get(EPOCH) != user.session_epoch:
+        return None
+    return LoggedIn(user)
+
+
+def start(user: User) -> None:
+    """Log `user` in: a new session (and CSRF token) bound to the user's current epoch."""
+    cookie_session.clear()
+    cookie_session[EPOCH] = user.session_epoch
+    login_user(LoggedIn(user), remember=False)
+
+
+def end_everywhere(user: User) -> None:
+    """End every browser session of `user` (the caller commits)."""
+    db.write(get_session())
+    user.session_epoch += 1
 
 
 class _CookieSessions(SecureCookieSessionInterface):
@@ -78,15 +100,18 @@ def csrf_token() -> str:
 
 
 def check_login(username: str, password: str) -> User | None:
-    """The active user with this username and password, else None."""
+    """The active user with this username and password, else None. A wrong username costs
+    the same password hash as a wrong password, so the time taken does not tell which."""
     # No username or password holds a control character (the API refuses them); PostgreSQL
     # refuses NUL in a query, and HMAC-based hashes match a password with NULs appended.
     if not (text.is_clean(username) and text.is_clean(password)):
+        auth.check_password_against(None, password)
         return None
     user = get_session().scalar(select(User).where(User.username == username.strip()))
-    if user is None or not user.active or not auth.check_password(user, password):
+    known = user if user is not None and user.active else None
+    if not auth.check_password_against(known, password):
         return None
-    return user
+    return known
 
 
 def principal(presented: Any) -> auth.Principal | None:
