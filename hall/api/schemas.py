@@ -53,8 +53,32 @@ class NoControl:
 # Every free text of a request ends its Annotated with one of these.
 LINE, TEXT = NoControl(), NoControl(multiline=True)
 
+
+@dataclass(frozen=True)
+class Tidy:
+    """Annotated marker for a name people read (a field, counter, device or person): made
+    NFC and trimmed, and refused if it holds an invisible or control character (zero-width
+    spaces, bidi overrides) or, when `required`, nothing but spaces."""
+
+    required: bool = True
+
+    def _check(self, value: str) -> str:
+        value = text.tidy(value)
+        if not text.is_visible(value):
+            raise PydanticCustomError("invisible_character",
+                                      "không được chứa ký tự vô hình hay ký tự điều khiển")
+        if self.required and not value:
+            raise PydanticCustomError("blank", "không được để trống")
+        return value
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        return core_schema.no_info_after_validator_function(self._check, handler(source))
+
+
+NAME, OPTIONAL_NAME = Tidy(), Tidy(required=False)
+
 Code = Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_.-]+$")]
-Name = Annotated[str, Field(min_length=1, max_length=200), LINE]
+Name = Annotated[str, Field(min_length=1, max_length=200), LINE, NAME]
 CounterNumber = Annotated[int, Field(ge=1, le=9999)]
 Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
 
@@ -72,7 +96,7 @@ class Out(BaseModel):
 class FieldIn(Body):
     code: Code
     name: Name
-    name_en: Annotated[str, Field(max_length=200), LINE] = ""
+    name_en: Annotated[str, Field(max_length=200), LINE, OPTIONAL_NAME] = ""
     prefix: Annotated[str, Field(min_length=1, max_length=4, pattern=r"^[A-Z]+$")] | None = None
     icon: Annotated[str, Field(max_length=64), LINE] = ""
     position: Annotated[int, Field(ge=0, le=10000)] | None = None
@@ -95,7 +119,7 @@ class FieldIn(Body):
 
 class CounterIn(Body):
     number: CounterNumber
-    name: Annotated[str, Field(max_length=200), LINE] = ""
+    name: Annotated[str, Field(max_length=200), LINE, OPTIONAL_NAME] = ""
     fields: Annotated[list[Code], Field(max_length=200)]
 
 
@@ -138,7 +162,7 @@ class UserIn(Body):
     username: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.@-]+$")]
     role: Literal["admin", "manager", "officer"]
     password: Annotated[str, Field(min_length=8, max_length=200), LINE]
-    full_name: Annotated[str, Field(max_length=200), LINE] = ""
+    full_name: Annotated[str, Field(max_length=200), LINE, OPTIONAL_NAME] = ""
 
 
 HourMinute = Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
@@ -211,7 +235,7 @@ class DisplaySettingsOut(Out):
 
 
 class PauseIn(Body):
-    reason: Annotated[str, Field(min_length=1, max_length=200), LINE]
+    reason: Annotated[str, Field(min_length=1, max_length=200), LINE, NAME]
 
 
 class CallNumberIn(Body):

@@ -53,7 +53,8 @@ def _source(principal: Principal) -> str:
 
 
 @endpoint("/tickets", "POST", summary="Issue a ticket", roles=ISSUERS, body=s.TicketIn,
-          responses={201: s.TicketOut, 200: s.TicketOut, 404: s.ErrorOut, 409: s.ErrorOut},
+          responses={201: s.TicketOut, 200: s.TicketOut, 404: s.ErrorOut, 409: s.ErrorOut,
+                     422: s.ErrorOut},
           headers=["Idempotency-Key"])
 def issue_ticket(principal: Principal, body: s.TicketIn) -> Any:
     session, centre = get_session(), principal.centre

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hall.engine import auth
+from hall.engine import text
 from hall.engine.counters import find_counter
 from hall.engine.errors import Duplicate
 from hall.engine.errors import Invalid
@@ -23,8 +24,22 @@ from hall.models import User
 from hall.models.vocabulary import PrintStatus
 
 
+def readable(name: str, what: str, required: bool = True) -> str:
+    """`name` as stored (NFC, trimmed); refused if blank (when `required`) or if it holds an
+    invisible or control character. The CLI and forms pass here as the API's schemas do."""
+    name = text.tidy(name)
+    if not text.is_visible(name):
+        raise Invalid(f"{what} chứa ký tự vô hình hay ký tự điều khiển", "invalid_name")
+    if required and not name:
+        raise Invalid(f"{what} không được để trống", "invalid_name")
+    return name
+
+
 def add_field(session: Session, centre: Centre, code: str, name: str, **options: object) -> Field:
     """A new field of the centre; codes are unique within it."""
+    name = readable(name, "Tên lĩnh vực")
+    if isinstance(options.get("name_en"), str):
+        options["name_en"] = readable(str(options["name_en"]), "Tên tiếng Anh", required=False)
     taken = session.scalar(select(Field.id).where(Field.centre_id == centre.id, Field.code == code))
     if taken is not None:
         raise Duplicate("Mã lĩnh vực đã tồn tại", "duplicate_code")
@@ -51,6 +66,7 @@ def _free_prefix(session: Session, centre: Centre) -> str:
 def add_counter(session: Session, centre: Centre, number: int, name: str,
                 field_codes: list[str]) -> Counter:
     """A new counter serving the given fields in that order."""
+    name = readable(name, "Tên quầy", required=False)
     taken = session.scalar(
         select(Counter.id).where(Counter.centre_id == centre.id, Counter.number == number)
     )
@@ -70,6 +86,7 @@ def add_device(session: Session, centre: Centre, kind: str, name: str, now: date
                counter_number: int | None = None, printer: str | None = None
                ) -> tuple[Device, str]:
     """A new device and its token (returned once, stored hashed)."""
+    name = readable(name, "Tên thiết bị")
     counter = find_counter(session, centre.id, counter_number) if counter_number else None
     token, digest = auth.new_token(auth.DEVICE_TOKEN)
     device = Device(
@@ -83,6 +100,7 @@ def add_device(session: Session, centre: Centre, kind: str, name: str, now: date
 
 def add_user(session: Session, centre: Centre, username: str, role: str, password: str,
              now: datetime, full_name: str = "") -> User:
+    full_name = readable(full_name, "Họ tên", required=False)
     if session.scalar(select(User.id).where(User.username == username)) is not None:
         raise Duplicate("Tên đăng nhập đã tồn tại", "duplicate_username")
     user = User(

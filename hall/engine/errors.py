@@ -91,3 +91,10 @@ class AlreadyRated(Conflict):
 
 class Duplicate(Conflict):
     code, message = "duplicate", "Mã đã tồn tại"
+
+
+class KeyReused(HallError):
+    """An Idempotency-Key sent again with a different request (the IETF draft's 422)."""
+
+    status, code = 422, "idempotency_key_reused"
+    message = "Mã Idempotency-Key này đã dùng cho một yêu cầu khác"

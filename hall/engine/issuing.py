@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from hall.engine import print_jobs
 from hall.engine import tickets
+from hall.engine.errors import KeyReused
 from hall.models import Centre
 from hall.models import Device
 from hall.models import PrintJob
@@ -44,7 +45,7 @@ def issue_once(session: Session, centre: Centre, asked: Request, now: datetime) 
     the key, with a print job for a kiosk that has a printer)."""
     if asked.key and (seen := tickets.recall_key(session, asked.credential, asked.key, centre,
                                                   now)):
-        return Issued(seen, fresh=False)
+        return Issued(_same_request(session, seen, asked), fresh=False)
     ticket = tickets.issue(session, centre, asked.field, now=now, actor=asked.actor,
                            source=asked.source, priority=asked.priority, category=asked.category)
     if asked.key:  # unique per credential and day: a concurrent twin fails here or at commit
@@ -61,4 +62,16 @@ def after_race(session: Session, centre: Centre, asked: Request, now: datetime) 
     if not asked.key:
         return None
     seen = tickets.recall_key(session, asked.credential, asked.key, centre, now)
-    return Issued(seen, fresh=False) if seen is not None else None
+    return Issued(_same_request(session, seen, asked), fresh=False) if seen is not None else None
+
+
+def _same_request(session: Session, seen: Ticket, asked: Request) -> Ticket:
+    """The ticket a key produced, if this request asks for what that one asked; a key sent
+    again with another field, priority or category is refused (422), never answered with a
+    ticket the kiosk did not ask for."""
+    field = tickets.field_by_id(session, seen.centre_id, seen.origin_field_id)
+    priority = asked.priority or asked.category is not None  # as tickets.issue decides it
+    if (field.code != asked.field or seen.priority != priority
+            or seen.priority_category != asked.category):
+        raise KeyReused()
+    return seen

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hmac
 import re
+import unicodedata
 
 # C0 controls and DEL; a multi-line text keeps tab, line feed and carriage return.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -23,6 +24,24 @@ _TRACKING_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 def is_clean(text: str, *, multiline: bool = False) -> bool:
     """True when `text` holds no control character (tab and line breaks allowed if `multiline`)."""
     return (_CONTROL_MULTILINE if multiline else _CONTROL).search(text) is None
+
+
+# Characters that show nothing or reorder what follows: format characters (zero-width
+# spaces and joiners, bidi overrides and isolates, the byte order mark), controls, private
+# use and unpaired surrogates, line and paragraph separators.
+_INVISIBLE = frozenset({"Cf", "Cc", "Co", "Cs", "Zl", "Zp"})
+
+
+def tidy(name: str) -> str:
+    """A name as it is stored: NFC (Vietnamese typed on different keyboards compares equal)
+    and without surrounding spaces."""
+    return unicodedata.normalize("NFC", name).strip()
+
+
+def is_visible(name: str) -> bool:
+    """True when every character of `name` is one a reader sees (letters, marks, digits,
+    punctuation, symbols, spaces)."""
+    return not any(unicodedata.category(char) in _INVISIBLE for char in name)
 
 
 def ascii_int(text: str | None, low: int, high: int) -> int | None:

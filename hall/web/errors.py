@@ -41,7 +41,11 @@ def register(app: Flask) -> None:
     def _http_error(exc: HTTPException) -> tuple[Response, int]:
         status = exc.code or 500
         code, message = _HTTP_CODES.get(status, ("error", exc.name))
-        return jsonify(error_body(code, message)), status
+        response = jsonify(error_body(code, message))
+        for name, value in exc.get_headers():  # 405's Allow, 429's Retry-After, …
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response, status
 
     @app.errorhandler(DBAPIError)
     def _database_error(exc: DBAPIError) -> tuple[Response, int]:
