@@ -90,9 +90,9 @@ def test_ticket_lookup_and_cancel(client: FlaskClient, world: World) -> None:
     check_error(client.get("/api/v1/tickets/999", headers=world.headers("display")), 404,
                 "unknown_ticket")
     check_error(client.get(f"/api/v1/tickets/{2**63}", headers=world.headers("display")), 404)
-    cancelled = post(client, world, "officer2", f"/tickets/{ticket['id']}/cancel")
+    cancelled = post(client, world, "manager", f"/tickets/{ticket['id']}/cancel")
     assert cancelled.get_json()["status"] == "cancelled"
-    check_error(post(client, world, "officer2", f"/tickets/{ticket['id']}/cancel"), 409,
+    check_error(post(client, world, "manager", f"/tickets/{ticket['id']}/cancel"), 409,
                 "wrong_state")
 
 

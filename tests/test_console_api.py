@@ -94,9 +94,9 @@ def test_record_codes(app: Flask, client: FlaskClient, world: World) -> None:
     ticket = issue(client, world, "HT")
     assert ticket["records"] == []
     path = f"/tickets/{ticket['id']}/records"
+    post(client, world, "officer1", "/counters/1/open")
     check_error(post(client, world, "officer1", path, {"codes": ["000.00.12.H12-261121-0001"]}), 409,
                 "wrong_state")
-    post(client, world, "officer1", "/counters/1/open")
     post(client, world, "officer1", "/counters/1/call-next")
     codes = ["000.00.12.H12-261121-0001", "H12.22-261121-0002"]
     added = post(client, world, "officer1", path, {"codes": codes})

@@ -78,6 +78,7 @@ def test_an_answer_that_drifts_from_the_document_is_caught(
         client.get(path, headers=world.headers("officer1"))
     monkeypatch.setattr(serialize, "ticket_json", original)
     # a reprint (202) is declared; a cancel answering 202 would not be
+    assert client.post("/api/v1/counters/1/open", headers=world.headers("officer1")).status_code == 200
     monkeypatch.setattr("hall.api.tickets.jsonify",
                         lambda body: flask.Response(flask.json.dumps(body), 202,
                                                     mimetype="application/json"))

@@ -112,8 +112,9 @@ def get_ticket(principal: Principal, ticket_id: int) -> Any:
           roles=USERS, responses={200: s.TicketOut, 404: s.ErrorOut, 409: s.ErrorOut})
 def cancel_ticket(principal: Principal, ticket_id: int) -> Any:
     session, centre, moment = get_session(), principal.centre, now()
-    actor = tickets.Actor(user_id=principal.officer().id)
-    ticket = tickets.cancel(session, centre.id, ticket_id, now=moment, actor=actor)
+    officer = principal.officer()
+    ticket = tickets.cancel(session, centre.id, ticket_id, now=moment,
+                            actor=tickets.Actor(user_id=officer.id), user=officer)
     announce.commit(session, centre)
     return jsonify(serialize.ticket_json(session, ticket, centre, moment))
 
@@ -133,7 +134,7 @@ def reprint_ticket(principal: Principal, ticket_id: int) -> Any:
 def add_records(principal: Principal, ticket_id: int, body: s.RecordsIn) -> Any:
     session, centre, moment = get_session(), principal.centre, now()
     ticket = tickets.add_records(session, centre.id, ticket_id, body.codes, now=moment,
-                                 user_id=principal.officer().id)
+                                 user=principal.officer())
     announce.commit(session, centre)
     return jsonify(serialize.ticket_json(session, ticket, centre, moment))
 
@@ -142,8 +143,7 @@ def add_records(principal: Principal, ticket_id: int, body: s.RecordsIn) -> Any:
           roles=USERS, responses={200: s.TicketOut, 404: s.ErrorOut})
 def remove_record(principal: Principal, ticket_id: int, code: str) -> Any:
     session, centre, moment = get_session(), principal.centre, now()
-    principal.officer()
-    ticket = tickets.remove_record(session, centre.id, ticket_id, code)
+    ticket = tickets.remove_record(session, centre.id, ticket_id, code, principal.officer())
     announce.commit(session, centre)
     return jsonify(serialize.ticket_json(session, ticket, centre, moment))
 

@@ -31,17 +31,21 @@ from hall.engine import lines
 from hall.engine import numbering
 from hall.engine.clock import service_day
 from hall.engine.errors import FieldClosed
+from hall.engine.errors import Forbidden
 from hall.engine.errors import Invalid
 from hall.engine.errors import NotFound
 from hall.engine.errors import UnknownField
 from hall.engine.errors import UnknownTicket
 from hall.engine.errors import WrongState
 from hall.models import Centre
+from hall.models import Counter
 from hall.models import Field
 from hall.models import IdempotencyKey
 from hall.models import Ticket
 from hall.models import TicketEvent
 from hall.models import TicketRecord
+from hall.models import User
+from hall.models.vocabulary import Role
 from hall.models.vocabulary import TicketStatus
 from hall.store import cache
 from hall.store import db
@@ -243,10 +247,29 @@ def recall_key(session: Session, credential: str, key: str, centre: Centre,
     return session.get(Ticket, ticket_id) if ticket_id is not None else None
 
 
+def check_lane(session: Session, user: User, ticket: Ticket, *, by_field: bool = False) -> None:
+    """An officer handles only the tickets of their own counter: one they called or serve,
+    one called to or sent to the counter they hold, and, with `by_field` (cancelling a
+    waiting ticket), one of a field that counter serves. Managers and admins may handle any
+    ticket of their centre."""
+    if user.role != Role.OFFICER or ticket.officer_id == user.id:
+        return
+    held = session.scalars(select(Counter).where(Counter.officer_id == user.id)).unique().all()
+    for counter in held:
+        if ticket.counter_id == counter.id or ticket.target_counter_id == counter.id:
+            return
+        if (by_field and ticket.target_counter_id is None
+                and ticket.field_id in {link.field_id for link in counter.field_links}):
+            return
+    raise Forbidden("Số này thuộc quầy khác; chỉ cán bộ của quầy đó hoặc quản lý được xử lý")
+
+
 def cancel(session: Session, centre_id: int, ticket_id: int, *, now: datetime,
-           actor: Actor) -> Ticket:
-    """A waiting citizen left: the ticket becomes cancelled."""
+           actor: Actor, user: User | None = None) -> Ticket:
+    """A waiting citizen left: the ticket becomes cancelled (by `user`, in their lane)."""
     ticket = get_ticket(session, centre_id, ticket_id)
+    if user is not None:
+        check_lane(session, user, ticket, by_field=True)
     changed = mark(session, ticket, TicketStatus.WAITING, TicketStatus.CANCELLED, finished_at=now)
     if not changed:
         raise WrongState("Chỉ hủy được số đang chờ")
@@ -322,11 +345,13 @@ def no_records(session: Session, ticket: Ticket) -> None:
 
 
 def add_records(session: Session, centre_id: int, ticket_id: int, codes: list[str], *,
-                now: datetime, user_id: int) -> Ticket:
+                now: datetime, user: User) -> Ticket:
     """Attach record codes to a ticket that has been called; codes already there are kept once."""
     ticket = get_ticket(session, centre_id, ticket_id)
     if ticket.status in (TicketStatus.WAITING, TicketStatus.CANCELLED):
         raise WrongState("Chỉ gắn mã hồ sơ cho số đã được gọi")
+    check_lane(session, user, ticket)
+    user_id = user.id
     present = set(records_of(session, ticket))
     new = [code for code in dict.fromkeys(codes) if code not in present]
     if len(present) + len(new) > MAX_RECORDS:
@@ -339,8 +364,10 @@ def add_records(session: Session, centre_id: int, ticket_id: int, codes: list[st
     return ticket
 
 
-def remove_record(session: Session, centre_id: int, ticket_id: int, code: str) -> Ticket:
+def remove_record(session: Session, centre_id: int, ticket_id: int, code: str,
+                  user: User) -> Ticket:
     ticket = get_ticket(session, centre_id, ticket_id)
+    check_lane(session, user, ticket)
     record = session.scalar(select(TicketRecord).where(TicketRecord.ticket_id == ticket.id,
                                                        TicketRecord.code == code))
     if record is None:
