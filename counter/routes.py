@@ -13,12 +13,14 @@ from flask import url_for
 from flask_login import current_user
 from flask_login import login_required
 from flask_login import logout_user
+from werkzeug.exceptions import TooManyRequests
 
 from counter import bp
 from hall.engine import text
 from hall.models import Centre
 from hall.models import Field
 from hall.models import vocabulary
+from hall.web import limits
 from hall.web import logins
 from hall.web.database import get_session
 
@@ -35,6 +37,11 @@ def login() -> Any:
         username = request.form.get("username", "")[:64]
         if not _form_csrf_ok():  # before any password hash: a forged form costs nothing
             error = "Phiên đăng nhập đã hết hạn, hãy thử lại"
+        elif (wait := _login_limited(username)) is not None:
+            page = render_template("counter/login.html", csrf=logins.csrf_token(),
+                                   error=f"Đăng nhập sai quá nhiều lần; hãy thử lại sau {wait} giây",
+                                   username=username if text.is_clean(username) else "")
+            return page, 429, {"Retry-After": str(wait)}
         elif (user := logins.check_login(username, request.form.get("password", "")[:256])) is None:
             error = "Sai tên đăng nhập hoặc mật khẩu"
         else:
@@ -47,6 +54,16 @@ def login() -> Any:
     status = 401 if error else 200
     return render_template("counter/login.html", error=error, csrf=logins.csrf_token(),
                            username=username if text.is_clean(username) else ""), status
+
+
+def _login_limited(username: str) -> int | None:
+    """Seconds to wait when this username or this address tried too often, else None."""
+    try:
+        limits.check("login_user", text.tidy(username).lower())
+        limits.check("login_address", request.remote_addr or "")
+    except TooManyRequests as exc:
+        return int(exc.retry_after or 60)  # type: ignore[arg-type]
+    return None
 
 
 @bp.post("/counter/logout")

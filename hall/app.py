@@ -11,6 +11,7 @@ from hall import config
 from hall.web import database
 from hall.web import errors
 from hall.web import headers
+from hall.web import limits
 from hall.web import logins
 from hall.web import realtime
 
@@ -27,6 +28,7 @@ def build_app(test_config: dict[str, Any] | None = None) -> Flask:
     errors.register(app)
     logins.init_app(app)
     headers.init_app(app)
+    limits.init_app(app)
 
     from counter import bp as counter_bp
     from display import bp as display_bp

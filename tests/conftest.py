@@ -86,7 +86,9 @@ def make_app(database_url: str, clock: Clock | None = None, **extra: Any) -> Fla
     config: dict[str, Any] = {"TESTING": True, "DATABASE_URL": database_url,
                               "ASYNC_MODE": "threading", "CLOCK": clock, "SECRET_KEY": "test-secret",
                               "CHECK_RESPONSES": True,  # answers match the OpenAPI document
-                              "VOICE_CACHE": TEST_VOICE_CACHE, **extra}
+                              "VOICE_CACHE": TEST_VOICE_CACHE,
+                              # many tickets a minute per kiosk; tests/test_limits.py sets its own
+                              "ISSUE_LIMIT": "100000 per second", **extra}
     app = create_app(config)
     schema.upgrade(app.extensions["hall.engine"])
     with session_scope(app, writing=True) as session:

@@ -26,6 +26,7 @@
           var error = new Error((data.error && data.error.message) || ("Lỗi " + response.status));
           error.code = data.error && data.error.code;
           error.status = response.status;
+          error.retryAfter = Number(response.headers.get("Retry-After")) || null;  // 429, 503
           throw error;
         }
         return data;

@@ -9,12 +9,14 @@
          printing: "Đang in vé…", printed: "Đã in vé. Mời bạn nhận vé bên dưới.",
          notPrinted: "Không in được vé. Hãy ghi nhớ hoặc chụp ảnh số này.",
          noPrinter: "Hãy ghi nhớ hoặc chụp ảnh số này.", retrying: "Đang gửi lại…",
+         slow: "Máy đang bận, xin chờ giây lát. Số của bạn sẽ hiện ra ngay.",
          failed: "Không lấy được số. Xin thử lại hoặc hỏi cán bộ hướng dẫn.", page: "Trang", lang: "English"},
     en: {hours: "Outside opening hours", waiting: "waiting", wait: "About", min: "min", closed: "Not taking numbers now",
          full: "No numbers left today", ahead: "People ahead of you:", expected: "Expected wait: about",
          printing: "Printing your ticket…", printed: "Printed. Please take your ticket below.",
          notPrinted: "The ticket could not be printed. Please remember or photograph this number.",
          noPrinter: "Please remember or photograph this number.", retrying: "Sending again…",
+         slow: "The kiosk is busy, please wait a moment. Your number will appear shortly.",
          failed: "Could not take a number. Please try again or ask the staff.", page: "Page", lang: "Tiếng Việt"}
   };
   var lang = "vi", fields = [], page = 0, query = "", category = null, busy = false;
@@ -94,10 +96,13 @@
       finishTap(tile);
       showMessage(error.message || t("failed"));
       loadFields().catch(function () {});
-    }).catch(function () {
+    }).catch(function (error) {
       if (attempt >= 8) { finishTap(tile); showMessage(t("failed")); return; }
-      showMessage(t("retrying"));
-      setTimeout(function () { send(body, key, attempt + 1, tile); }, Math.min(8000, 500 * Math.pow(2, attempt)));
+      var limited = error && error.status === 429;  // the same key again once the server says
+      showMessage(t(limited ? "slow" : "retrying"));
+      var delay = limited && error.retryAfter ? Math.min(60, error.retryAfter) * 1000
+                                              : Math.min(8000, 500 * Math.pow(2, attempt));
+      setTimeout(function () { send(body, key, attempt + 1, tile); }, delay);
     });
   }
   function finishTap(tile) {
