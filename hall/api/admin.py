@@ -19,7 +19,6 @@ from hall.engine.auth import Principal
 from hall.engine.auth import issue_user_token
 from hall.engine.errors import Duplicate
 from hall.read import serialize
-from hall.web import limits
 from hall.web.database import get_session
 
 ADMIN = frozenset({"admin"})
@@ -124,9 +123,8 @@ def create_user(principal: Principal, body: s.UserIn) -> Any:
 
 
 @endpoint("/users/<username>/tokens", "POST", summary="A new API token for the user",
-          roles=ADMIN, responses={**CREATED, 201: s.TokenOut, 429: s.ErrorOut})
+          roles=ADMIN, responses={**CREATED, 201: s.TokenOut, 429: s.ErrorOut}, limit="token")
 def create_token(principal: Principal, username: str) -> Any:
-    limits.check("token", principal.credential)
     session = get_session()
     user = admin.find_user(session, principal.centre, username)
     token = issue_user_token(session, user, now())

@@ -26,6 +26,7 @@ from hall.engine.errors import Unauthorized
 from hall.engine.tickets import by_tracking_token
 from hall.models import Centre
 from hall.store import db
+from hall.web import limits
 from hall.web.database import get_session
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -88,6 +89,18 @@ def parse_query(model: type[BaseModel]) -> BaseModel:
         raise Invalid(_validation_message(exc), "invalid_parameters") from None
 
 
+def caller() -> str:
+    """Who is asking, before any database work: the hash of the bearer token, or of the
+    console's CSRF token (one per login session), else the client's address."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        return "token:" + auth.hash_token(token.strip())
+    if csrf := request.headers.get("X-CSRF-Token"):
+        return "session:" + auth.hash_token(csrf)
+    return "address:" + (request.remote_addr or "")
+
+
 def authenticate() -> auth.Principal:
     header = request.headers.get("Authorization", "")
     if not header:
@@ -112,9 +125,10 @@ def authenticate() -> auth.Principal:
 
 def endpoint(rule: str, method: str, *, summary: str, roles: frozenset[str],
              body: type[BaseModel] | None = None, query: type[BaseModel] | None = None,
-             responses: dict[int, Any], headers: list[str] | None = None
-             ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Register a view: token checked (401), role checked (403), body/query validated (400)."""
+             responses: dict[int, Any], headers: list[str] | None = None,
+             limit: str | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register a view: rate limit counted (429, with `limit`: hall.web.limits), token
+    checked (401), role checked (403), body/query validated (400)."""
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
         OPERATIONS.append(Operation(rule, method, summary, roles, body, query, responses,
@@ -125,8 +139,11 @@ def endpoint(rule: str, method: str, *, summary: str, roles: frozenset[str],
         @functools.wraps(view)
         def wrapper(**kwargs: Any) -> Any:
             if writes:  # the whole body arrives before any database work (a slow client
-                request.get_data(cache=True)  # holds no transaction while it sends), then
-                db.write(get_session())  # every statement of this request is in one write
+                request.get_data(cache=True)  # holds no transaction while it sends)
+            if limit is not None:  # counted before any transaction: Redis is network I/O
+                limits.check(limit, caller())
+            if writes:  # then every statement of this request is in one write
+                db.write(get_session())
             principal = authenticate()
             principal.require(roles)
             for name, value in kwargs.items():  # text path parameters reach queries

@@ -32,7 +32,6 @@ from hall.models import Centre
 from hall.models.vocabulary import PrintStatus
 from hall.read import serialize
 from hall.web import announce
-from hall.web import limits
 from hall.web.database import get_session
 
 ISSUERS = USERS | {"kiosk"}
@@ -56,9 +55,8 @@ def _source(principal: Principal) -> str:
 @endpoint("/tickets", "POST", summary="Issue a ticket", roles=ISSUERS, body=s.TicketIn,
           responses={201: s.TicketOut, 200: s.TicketOut, 404: s.ErrorOut, 409: s.ErrorOut,
                      422: s.ErrorOut, 429: s.ErrorOut},
-          headers=["Idempotency-Key"])
+          headers=["Idempotency-Key"], limit="issue")
 def issue_ticket(principal: Principal, body: s.TicketIn) -> Any:
-    limits.check("issue", principal.credential)
     session, centre = get_session(), principal.centre
     asked = issuing.Request(
         body.field, _actor(principal), _source(principal), principal.credential,

@@ -3,9 +3,10 @@ token creation per admin. Counted in memory for one process, in Redis when HALL_
 set (every process shares the counts). A limit reached answers 429 `too_many_requests` with
 Retry-After; nothing is done.
 
-The limits are checked where the request is known (after its token, with the username of a
-login form) through Flask-Limiter's rate limiter, rather than by its route decorators, which
-would key the count before the token is read."""
+The limits are counted through Flask-Limiter's rate limiter where hall decides (the API's
+`endpoint(limit=…)` keys them by the caller's token, before any database work, since a Redis
+count is network I/O that no transaction may wait across; the login form by username and by
+address), rather than by its route decorators, which know nothing of hall's callers."""
 
 from __future__ import annotations
 
