@@ -184,3 +184,24 @@ def test_a_tracking_page_sees_no_other_citizen(hall: tuple[Server, World, World]
         server.api("POST", "/counters/2/finish", officer)
         server.api("POST", "/counters/2/close", officer)
         close_all([phone, staff])
+
+
+def test_a_page_of_another_site_cannot_open_a_socket(hall: tuple[Server, World, World]) -> None:
+    """A browser sends its page's Origin: another site's page is refused whatever token it
+    holds; the server's own pages connect (the client library sends the server's own
+    address as Origin unless told otherwise)."""
+    server, world, _ = hall
+    token = world.tokens["display"]
+    outcomes = {}
+    for name, headers in (("evil", {"Origin": "http://evil.example"}),
+                          ("look-alike", {"Origin": server.url + ".evil.example"}),
+                          ("own", {})):
+        client = socketio.Client(reconnection=False)
+        try:
+            client.connect(server.url, headers=headers, auth={"token": token},
+                           transports=["websocket"], wait_timeout=5)
+            outcomes[name] = "connected"
+            client.disconnect()
+        except socketio.exceptions.ConnectionError:
+            outcomes[name] = "refused"
+    assert outcomes == {"evil": "refused", "look-alike": "refused", "own": "connected"}

@@ -6,6 +6,7 @@ import logging
 import threading
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask
 from flask import current_app
@@ -48,9 +49,37 @@ def init_app(app: Flask) -> None:
         async_mode=mode,
         message_queue=app.config["REDIS_URL"] or None,
         channel=app.config["SOCKETIO_CHANNEL"],
-        cors_allowed_origins=app.config.get("CORS_ORIGINS", []),
+        cors_allowed_origins=_origin_check(app),
         json=app.json,
     )
+
+
+def _origin_check(app: Flask) -> Any:
+    """Which browser pages may open a socket: this server's own pages (the address the
+    browser used, or the one a proxy forwarded), HALL_PUBLIC_URL's, and HALL_CORS_ORIGINS.
+    A page of another site is refused, whatever token it holds; clients that send no Origin
+    (screens' own programs, integrations) are not browsers and pass on their token alone."""
+    extra = app.config.get("CORS_ORIGINS") or []
+    if isinstance(extra, str):  # HALL_CORS_ORIGINS="https://a.example https://b.example"
+        extra = extra.replace(",", " ").split()
+    configured = {_origin(url) for url in (app.config.get("PUBLIC_URL") or "", *extra)} - {""}
+
+    def allowed(origin: str | None, environ: dict[str, Any]) -> bool:
+        if not origin or origin in configured:
+            return True
+        scheme, host = environ.get("wsgi.url_scheme", "http"), environ.get("HTTP_HOST", "")
+        own = {f"{scheme}://{host}"}
+        forwarded_scheme = environ.get("HTTP_X_FORWARDED_PROTO", scheme).split(",")[0].strip()
+        forwarded_host = environ.get("HTTP_X_FORWARDED_HOST", host).split(",")[0].strip()
+        own.add(f"{forwarded_scheme}://{forwarded_host}")
+        return origin in own
+
+    return allowed
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url.strip())
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
 
 
 def _detect_mode() -> str:
