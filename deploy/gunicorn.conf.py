@@ -17,3 +17,5 @@ graceful_timeout = 20
 # gunicorn >= 25 writes a control socket under ~/.gunicorn unless told otherwise.
 control_socket_disable = True
 accesslog = "-"
+# Tokens in addresses (?token=, /t/<token>, a Referer) are masked in every log line.
+logger_class = "hall.accesslog.MaskedLogger"

@@ -34,6 +34,9 @@ ENDPOINTS = [
     ("PUT", "/centre/opening-hours", {"days": {}}, {"admin"}),
     ("GET", "/devices", None, {"admin", "manager"}),
     ("POST", "/tickets/1/reprint", None, USERS),
+    ("GET", "/tokens", None, {"admin"}),
+    ("POST", "/tokens/5/revoke", None, {"admin"}),  # officer3's, who is not in WHO
+    ("POST", "/devices/5/revoke", None, {"admin"}),  # tablet3, not in WHO
 ]
 
 

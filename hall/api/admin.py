@@ -17,7 +17,11 @@ from hall.engine import lines
 from hall.engine.auth import ANY
 from hall.engine.auth import Principal
 from hall.engine.auth import issue_user_token
+from hall.engine.clock import local_iso
 from hall.engine.errors import Duplicate
+from hall.models import ApiToken
+from hall.models import Centre
+from hall.models import User
 from hall.read import serialize
 from hall.web.database import get_session
 
@@ -130,3 +134,37 @@ def create_token(principal: Principal, username: str) -> Any:
     token = issue_user_token(session, user, now())
     _commit(session)
     return jsonify({"token": token}), 201
+
+
+def _token_json(token: ApiToken, user: User, centre: Centre) -> dict[str, Any]:
+    return {"id": token.id, "user": user.username,
+            "created_at": local_iso(token.created_at, centre.timezone),
+            "revoked_at": local_iso(token.revoked_at, centre.timezone)}
+
+
+@endpoint("/tokens", "GET", summary="The users' API tokens (never the tokens themselves)",
+          roles=ADMIN, responses={200: [s.TokenInfoOut]})
+def list_tokens(principal: Principal) -> Any:
+    rows = admin.user_tokens(get_session(), principal.centre)
+    return jsonify([_token_json(token, user, principal.centre) for token, user in rows])
+
+
+@endpoint("/tokens/<int:token_id>/revoke", "POST", summary="Revoke a user's API token; "
+          "it stops working within two seconds in every process, sockets included",
+          roles=ADMIN, responses={200: s.TokenInfoOut, 404: s.ErrorOut})
+def revoke_token(principal: Principal, token_id: int) -> Any:
+    session = get_session()
+    token, user = admin.revoke_user_token(session, principal.centre, token_id, now())
+    _commit(session)
+    return jsonify(_token_json(token, user, principal.centre))
+
+
+@endpoint("/devices/<int:device_id>/revoke", "POST", summary="Revoke a device's token; its "
+          "pages stop working and its sockets are dropped within two seconds",
+          roles=ADMIN, responses={200: s.DeviceRevokedOut, 404: s.ErrorOut})
+def revoke_device(principal: Principal, device_id: int) -> Any:
+    session = get_session()
+    device = admin.revoke_device(session, principal.centre, device_id, now())
+    _commit(session)
+    return jsonify({"id": device.id, "kind": device.kind, "name": device.name,
+                    "revoked_at": local_iso(device.revoked_at, principal.centre.timezone)})

@@ -415,6 +415,22 @@ class TokenOut(Out):
     token: str
 
 
+class TokenInfoOut(Out):
+    """An API token as listed: never the token itself, which is shown once."""
+
+    id: int
+    user: str
+    created_at: str | None
+    revoked_at: str | None
+
+
+class DeviceRevokedOut(Out):
+    id: int
+    kind: str
+    name: str
+    revoked_at: str | None
+
+
 class RatingOut(Out):
     id: int
     ticket: int

@@ -15,6 +15,7 @@ from hall.engine.errors import Duplicate
 from hall.engine.errors import Invalid
 from hall.engine.errors import NotFound
 from hall.engine.tickets import find_field
+from hall.models import ApiToken
 from hall.models import Centre
 from hall.models import Counter
 from hall.models import CounterField
@@ -117,6 +118,36 @@ def find_user(session: Session, centre: Centre, username: str) -> User:
     if user is None or user.centre_id != centre.id:
         raise NotFound("Không có người dùng này", "unknown_user")
     return user
+
+
+def user_tokens(session: Session, centre: Centre) -> list[tuple[ApiToken, User]]:
+    """Every API token of the centre's users, newest first (revoked ones too)."""
+    rows = session.execute(select(ApiToken, User).join(User, User.id == ApiToken.user_id)
+                           .where(User.centre_id == centre.id).order_by(ApiToken.id.desc()))
+    return [(token, user) for token, user in rows]
+
+
+def revoke_user_token(session: Session, centre: Centre, token_id: int, now: datetime
+                      ) -> tuple[ApiToken, User]:
+    """Revoke a user's API token (once; revoking again changes nothing)."""
+    row = session.execute(select(ApiToken, User).join(User, User.id == ApiToken.user_id)
+                          .where(ApiToken.id == token_id, User.centre_id == centre.id)).first()
+    if row is None:
+        raise NotFound("Không có mã truy cập này", "unknown_token")
+    token, user = row
+    if token.revoked_at is None:
+        token.revoked_at = now
+    return token, user
+
+
+def revoke_device(session: Session, centre: Centre, device_id: int, now: datetime) -> Device:
+    """Revoke a device's token: its pages stop working and its sockets are dropped."""
+    device = session.get(Device, device_id) if 1 <= device_id <= 2**31 - 1 else None
+    if device is None or device.centre_id != centre.id:
+        raise NotFound("Không có thiết bị này", "unknown_device")
+    if device.revoked_at is None:
+        device.revoked_at = now
+    return device
 
 
 def devices_with_printers(session: Session, centre: Centre) -> list[dict[str, object]]:

@@ -14,6 +14,7 @@ from flask import request
 from flask_socketio import ConnectionRefusedError
 from flask_socketio import emit
 from flask_socketio import join_room
+from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -21,8 +22,11 @@ from hall.engine import auth
 from hall.engine import text
 from hall.engine.clock import app_now
 from hall.engine.tickets import by_tracking_token
+from hall.models import ApiToken
 from hall.models import Centre
 from hall.models import Counter
+from hall.models import Device
+from hall.models import User
 from hall.read import serialize
 from hall.store.db import end
 from hall.store.db import session_scope
@@ -134,9 +138,14 @@ def on_connect(auth_payload: Any = None) -> None:
             # Staff see whole tickets; screens, kiosks, tablets and citizens the public ones.
             public = principal is None or principal.user is None
             state = serialize.queue_json(session, centre, app_now(app.config), public)
+    sid = request.sid  # type: ignore[attr-defined]
     if jobs is not None:
+        _sweeper.watch(app, sid, ("device", device_id))
         print_worker.agent_joined(device_id, jobs)
         return
+    if principal is not None:
+        _sweeper.watch(app, sid, ("device", principal.device.id) if principal.device is not None
+                       else ("token", auth.hash_token(token)))
     for room in rooms:
         join_room(room)
     emit("state", state)
@@ -150,6 +159,9 @@ def _console_connected(csrf: Any) -> None:
     principal = logins.principal(csrf)
     if principal is None:
         raise ConnectionRefusedError("unauthorized")
+    assert principal.user is not None
+    _sweeper.watch(current_app._get_current_object(), request.sid,  # type: ignore[attr-defined]
+                   ("session", principal.user.id, principal.user.session_epoch))
     session = get_session()
     rooms = rooms_for(session, principal)
     state = serialize.queue_json(session, principal.centre, app_now(current_app.config),
@@ -218,3 +230,76 @@ def on_print_ack(data: Any) -> None:
 @socketio.on("disconnect")  # type: ignore[untyped-decorator]
 def on_disconnect(*_: Any) -> None:
     print_worker.agent_left(request.sid)  # type: ignore[attr-defined]
+    _sweeper.forget(request.sid)  # type: ignore[attr-defined]
+
+
+class _Sweeper:
+    """Drops the sockets of revoked credentials within SWEEP_S seconds, in every process (each
+    sweeps its own connections): a revoked device or user token, a deactivated user, a
+    console whose user logged out (the session's epoch moved on). One small query per kind
+    of credential and app each round, whatever the number of connections."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.watched: dict[str, tuple[Flask, tuple[Any, ...]]] = {}
+        self.running = False
+
+    def watch(self, app: Flask, sid: str, key: tuple[Any, ...]) -> None:
+        with self.lock:
+            self.watched[sid] = (app, key)
+            if not self.running:
+                self.running = True
+                socketio.start_background_task(self.loop)
+
+    def forget(self, sid: str) -> None:
+        with self.lock:
+            self.watched.pop(sid, None)
+
+    def loop(self) -> None:
+        while True:
+            socketio.sleep(SWEEP_S)
+            with self.lock:
+                by_app: dict[Flask, dict[str, tuple[Any, ...]]] = {}
+                for sid, (app, key) in self.watched.items():
+                    by_app.setdefault(app, {})[sid] = key
+            for app, keys in by_app.items():
+                try:
+                    with session_scope(app) as session:
+                        gone = _revoked(session, keys)
+                except Exception:  # a failed round must not stop later ones
+                    app.logger.exception("the revoked-token sweep failed")
+                    continue
+                for sid in gone:
+                    self.forget(sid)
+                    socketio.server.disconnect(sid, namespace="/")
+
+
+def _revoked(session: Session, keys: dict[str, tuple[Any, ...]]) -> list[str]:
+    """The sids whose credential no longer holds."""
+    revoked_devices = set(session.scalars(select(Device.id).where(Device.revoked_at.is_not(None))))
+    hashes = {key[1] for key in keys.values() if key[0] == "token"}
+    dead_tokens = set(session.scalars(
+        select(ApiToken.token_hash).join(User, User.id == ApiToken.user_id)
+        .where(ApiToken.token_hash.in_(hashes),
+               or_(ApiToken.revoked_at.is_not(None), User.active.is_(False))))) if hashes else set()
+    user_ids = {key[1] for key in keys.values() if key[0] == "session"}
+    users = {row.id: row for row in session.execute(
+        select(User.id, User.session_epoch, User.active).where(User.id.in_(user_ids)))
+    } if user_ids else {}
+    end(session)
+    gone = []
+    for sid, key in keys.items():
+        match key:
+            case ("device", device_id) if device_id in revoked_devices:
+                gone.append(sid)
+            case ("token", digest) if digest in dead_tokens:
+                gone.append(sid)
+            case ("session", user_id, epoch):
+                user = users.get(user_id)
+                if user is None or not user.active or user.session_epoch != epoch:
+                    gone.append(sid)
+    return gone
+
+
+SWEEP_S = 1.0
+_sweeper = _Sweeper()
