@@ -98,10 +98,15 @@ def token_create(name: str) -> None:
 def run_command(host: str, port: int) -> None:
     """Serve HTTP and Socket.IO (gevent) for one hall."""
     from hall.server import serve
+    from hall.server import served_url
     from hall.web.sockets import socketio
 
-    click.echo(f"hall on http://{host}:{port}/ (async mode {socketio.async_mode})", err=True)
-    serve(_app(), host, port)
+    app = _app()
+    app.config["SERVED_URL"] = served_url(host, port)
+    click.echo(f"hall on http://{host}:{port}/ (async mode {socketio.async_mode}); phones "
+               f"reach it at {app.config.get('PUBLIC_URL') or app.config['SERVED_URL']}",
+               err=True)
+    serve(app, host, port)
 
 
 @click.command("demo")

@@ -27,3 +27,19 @@ def serve(app: Flask, host: str, port: int, socketio: Any = None) -> None:
             return super().handle()
 
     socketio.run(app, host=host, port=port, log_output=False, handler_class=NoDelayHandler)
+
+
+def served_url(host: str, port: int) -> str:
+    """The address phones on the LAN use to reach `hall run` bound to `host`: for a server
+    bound to every interface, this machine's address on its default route (found without
+    sending a packet); otherwise the bound address itself. The printed QR code uses it when
+    HALL_PUBLIC_URL is not set, never a request's Host header, which a client chooses."""
+    if host in ("0.0.0.0", "::", ""):
+        try:
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+                probe.connect(("192.0.2.1", 9))  # TEST-NET-1: routing only, nothing is sent
+                host = probe.getsockname()[0]
+        except OSError:
+            host = "127.0.0.1"
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}"

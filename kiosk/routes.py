@@ -11,6 +11,7 @@ from flask import render_template
 from flask import request
 
 from hall.api.common import now
+from hall.api.common import public_url
 from hall.engine import print_jobs
 from hall.engine import text
 from hall.engine import tickets
@@ -55,7 +56,8 @@ def track_qr(token: str) -> Any:
     import qrcode.image.svg
 
     _tracked(token)
-    image = qrcode.make(request.host_url.rstrip("/") + f"/t/{token}",
+    base = public_url() or request.host_url.rstrip("/")  # the kiosk's own screen
+    image = qrcode.make(base + f"/t/{token}",
                         image_factory=qrcode.image.svg.SvgPathImage, box_size=12, border=2)
     buffer = io.BytesIO()
     image.save(buffer)

@@ -143,10 +143,11 @@ def render(ticket: TicketDescription) -> Image.Image:
                 round(24 * scale))
     canvas.text(f"Ahead of you: {ticket.waiting_ahead} · Expected wait: "
                 f"~{ticket.estimated_wait_min} min", round(18 * scale))
-    canvas.rule()
-    canvas.paste(qr_image(ticket.track_url, round(230 * scale)))
-    canvas.text("Quét mã để theo dõi lượt trên điện thoại", round(20 * scale))
-    canvas.text("Scan to follow the queue on your phone", round(16 * scale))
+    if ticket.track_url:  # none when the server does not know its public address
+        canvas.rule()
+        canvas.paste(qr_image(ticket.track_url, round(230 * scale)))
+        canvas.text("Quét mã để theo dõi lượt trên điện thoại", round(20 * scale))
+        canvas.text("Scan to follow the queue on your phone", round(16 * scale))
     if ticket.footer:
         canvas.rule()
         canvas.text(ticket.footer, round(22 * scale))

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import re
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs
@@ -67,6 +70,36 @@ def parse(address: str) -> Address:
     if parts.scheme == "file" and parts.path and not options:
         return Address("file", parts.path)
     raise ValueError(f"not a printer address: {address!r}")
+
+
+_DEVICE_FILE = re.compile(r"/dev/(usb/)?lp[0-9]{1,3}")
+_SERIAL_PORT = re.compile(r"/dev/tty(S|USB|ACM)[0-9]{1,3}")
+
+
+def permitted(address: str, listed: Iterable[str] = ()) -> bool:
+    """May a printer be given this address through the API? The operator's list
+    (HALL_PRINTERS) allows anything on it; otherwise only what a ticket printer can be: a
+    printer device file (/dev/usb/lpN, /dev/lpN), a serial port (/dev/ttyS|USB|ACM N), a USB
+    id, the kiosk's print agent, or a network printer at a private, loopback or link-local
+    IP address. Never an arbitrary file, nor a host on the internet."""
+    parsed = parse(address)
+    bare = address.split("?", 1)[0]
+    if bare in {item.split("?", 1)[0] for item in listed}:
+        return True
+    match parsed.kind:
+        case "none" | "agent" | "usb":
+            return True
+        case "file":
+            return _DEVICE_FILE.fullmatch(parsed.target) is not None
+        case "serial":
+            return _SERIAL_PORT.fullmatch(parsed.target) is not None
+        case "network":
+            try:
+                ip = ipaddress.ip_address(parsed.target)
+            except ValueError:
+                return False  # a name: only when the operator lists it
+            return ip.is_private or ip.is_loopback or ip.is_link_local
+    return False
 
 
 def _escpos() -> Any:

@@ -166,3 +166,38 @@ def test_jobs_for_tickets_already_called_are_not_retried(hall: Any) -> None:
     with app.app_context(), session_scope(app) as session:
         assert print_jobs.due_jobs(session) == []
         assert session.scalars(select(PrintJob.attempts)).one() >= 1
+
+
+def test_the_qr_code_never_follows_the_host_header(sqlite_url: str, clock: Clock) -> None:
+    """The printed QR code's address is HALL_PUBLIC_URL (or where `hall run` serves); a
+    request's Host header is the client's to choose and never decides it. Without either,
+    the ticket prints without a QR code."""
+    for public, expected in (("https://hcc.example.gov.vn", "https://hcc.example.gov.vn"),
+                             ("", "")):
+        app = make_app(sqlite_url.replace(".sqlite", f"-{bool(public)}.sqlite"), clock,
+                       TESTING=False, PUBLIC_URL=public)
+        try:
+            world = build_world(app, clock.now)
+            client = app.test_client()
+            headers = {**kiosk_with(app, client, world, "agent"), "Host": "evil.example"}
+            ticket = client.post("/api/v1/tickets", json={"field": "HT"}, headers=headers)
+            assert ticket.status_code == 201
+            job_id = ticket.get_json()["print"]["job"]
+            with app.app_context(), session_scope(app) as session:
+                description = print_jobs.describe(session, session.get_one(PrintJob, job_id),
+                                                  576, clock.now)
+            assert "evil" not in description.track_url
+            assert description.track_url == (expected + ticket.get_json()["track_url"]
+                                              if expected else "")
+            render(description)  # prints, with or without its QR code
+        finally:
+            app.extensions["hall.engine"].dispose()
+
+
+def test_served_url() -> None:
+    from hall.server import served_url
+
+    assert served_url("127.0.0.1", 5000) == "http://127.0.0.1:5000"
+    assert served_url("192.168.1.10", 8000) == "http://192.168.1.10:8000"
+    lan = served_url("0.0.0.0", 5000)
+    assert lan.startswith("http://") and lan.endswith(":5000") and "0.0.0.0" not in lan

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import current_app
 from flask import jsonify
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -19,15 +20,23 @@ from hall.engine.auth import Principal
 from hall.engine.auth import issue_user_token
 from hall.engine.clock import local_iso
 from hall.engine.errors import Duplicate
+from hall.engine.errors import Invalid
 from hall.models import ApiToken
 from hall.models import Centre
 from hall.models import User
 from hall.read import serialize
 from hall.web.database import get_session
+from printer import transport
 
 ADMIN = frozenset({"admin"})
 MANAGERS = frozenset({"admin", "manager"})
 CREATED = {201: None, 404: s.ErrorOut, 409: s.ErrorOut}
+
+
+def _printers() -> list[str]:
+    """HALL_PRINTERS: printer addresses the operator allows beyond the safe defaults."""
+    listed = current_app.config.get("PRINTERS") or []
+    return listed.replace(",", " ").split() if isinstance(listed, str) else list(listed)
 
 
 def _commit(session: Session) -> None:
@@ -74,6 +83,10 @@ def create_counter(principal: Principal, body: s.CounterIn) -> Any:
 @endpoint("/devices", "POST", summary="Add a device; its token is shown once", roles=ADMIN,
           body=s.DeviceIn, responses={**CREATED, 201: s.DeviceOut})
 def create_device(principal: Principal, body: s.DeviceIn) -> Any:
+    if body.printer is not None and not transport.permitted(body.printer, _printers()):
+        raise Invalid("Địa chỉ máy in không được phép: chỉ máy in trong mạng nội bộ, cổng USB, "
+                      "cổng nối tiếp, tệp thiết bị máy in, hoặc địa chỉ có trong HALL_PRINTERS",
+                      "printer_not_allowed")
     session = get_session()
     device, token = admin.add_device(session, principal.centre, body.kind, body.name, now(),
                                      body.counter, body.printer)

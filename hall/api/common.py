@@ -16,6 +16,17 @@ def now() -> datetime:
 
 
 def public_url() -> str:
-    """Where phones reach this server: HALL_PUBLIC_URL, else the address the client used."""
-    configured: str = current_app.config.get("PUBLIC_URL") or ""
-    return configured or request.host_url
+    """Where phones reach this server, for the printed QR code: HALL_PUBLIC_URL, else the
+    address `hall run` serves on (hall.server.served_url); in tests and debugging the
+    request's own address. Otherwise "" and tickets print without a QR code: a request's
+    Host header is the client's to choose, so it never decides where a citizen's phone goes."""
+    config = current_app.config
+    configured = str(config.get("PUBLIC_URL") or config.get("SERVED_URL") or "")
+    if configured:
+        return configured.rstrip("/")
+    if config.get("TESTING") or current_app.debug:
+        return request.host_url.rstrip("/")
+    if not config.get("hall.warned_public_url"):
+        config["hall.warned_public_url"] = True
+        current_app.logger.warning("HALL_PUBLIC_URL is not set: tickets print without a QR code")
+    return ""

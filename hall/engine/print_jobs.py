@@ -61,7 +61,8 @@ def describe(session: Session, job: PrintJob, width: int, now: datetime) -> Tick
         centre=centre.name, field=ticket.field.name, number=ticket.number,
         issued_at=f"{issued[11:16]} {issued[8:10]}/{issued[5:7]}/{issued[:4]}",
         waiting_ahead=ahead, estimated_wait_min=-(-wait_s // 60),
-        track_url=f"{job.base_url}/t/{ticket.tracking_token}", priority_label=label,
+        track_url=f"{job.base_url}/t/{ticket.tracking_token}" if job.base_url else "",
+        priority_label=label,
         header=centre.ticket_header, footer=centre.ticket_footer, width=width,
     )  # fmt: skip
 
