@@ -13,6 +13,7 @@ from hall.web import errors
 from hall.web import headers
 from hall.web import limits
 from hall.web import logins
+from hall.web import pages
 from hall.web import realtime
 
 
@@ -41,4 +42,5 @@ def build_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.register_blueprint(surface)
     register_commands(app)
     realtime.init_app(app)
+    pages.init_app(app)
     return app

@@ -15,6 +15,7 @@ from hall.api.common import public_url
 from hall.engine import print_jobs
 from hall.engine import text
 from hall.engine import tickets
+from hall.engine.clock import service_day
 from hall.models import Centre
 from hall.models import vocabulary
 from hall.read import serialize
@@ -24,13 +25,17 @@ from kiosk import bp
 
 
 def _tracked(token: str) -> tuple[dict[str, Any], Centre]:
-    """The ticket a tracking token stands for, as the API shapes it; 404 otherwise."""
+    """The ticket a tracking token stands for, as the API shapes it; 404 for no such ticket,
+    410 for a ticket of an earlier day."""
     session = get_session()
     ticket = tickets.by_tracking_token(session, token) if text.is_tracking_token(token) else None
     if ticket is None:
         abort(404)
     centre = session.get_one(Centre, ticket.centre_id)
-    return serialize.ticket_json(session, ticket, centre, now()), centre
+    moment = now()
+    if ticket.service_day != service_day(moment, centre.timezone):
+        abort(410)  # yesterday's ticket: "no longer active", not the old number's state
+    return serialize.ticket_json(session, ticket, centre, moment), centre
 
 
 @bp.get("/t/<token>")

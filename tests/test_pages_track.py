@@ -54,3 +54,7 @@ def test_unknown_tracking_token_is_not_found(hall: tuple[Server, World], page: A
     server, _ = hall
     response = page.goto(server.url + "/t/no-such-ticket")
     assert response is not None and response.status == 404
+    expect(page.locator("h1")).to_have_text("Không tìm thấy trang này")  # a page, not JSON
+    expect(page.locator("a[href='/']")).to_be_visible()
+    page.goto(server.url + "/")
+    expect(page.locator("a[href='/counter']")).to_be_visible()

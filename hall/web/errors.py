@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask
-from flask import Response
 from flask import jsonify
+from flask import make_response
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
 from hall.engine.errors import HallError
 from hall.store.db import Busy
+from hall.web import pages
 
 
 def error_body(code: str, message: str) -> dict[str, Any]:
@@ -24,6 +25,7 @@ _HTTP_CODES = {
     403: ("forbidden", "Không được phép"),
     404: ("not_found", "Không tìm thấy"),
     405: ("method_not_allowed", "Phương thức không được hỗ trợ"),
+    410: ("gone", "Số này không còn hiệu lực"),
     413: ("too_large", "Nội dung gửi lên quá lớn"),
     429: ("too_many_requests", "Quá nhiều yêu cầu; hãy thử lại sau"),
 }
@@ -34,27 +36,37 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(HallError)
     @app.errorhandler(Busy)
-    def _hall_error(exc: HallError | Busy) -> tuple[Response, int]:
+    def _hall_error(exc: HallError | Busy) -> Any:
+        if pages.wants_html():
+            return pages.error_page(exc.status)
         return jsonify(error_body(exc.code, exc.message)), exc.status
 
     @app.errorhandler(HTTPException)
-    def _http_error(exc: HTTPException) -> tuple[Response, int]:
+    def _http_error(exc: HTTPException) -> Any:
         status = exc.code or 500
+        if exc.response is not None:  # a view's own answer (a device page's pairing screen)
+            return exc.response
         code, message = _HTTP_CODES.get(status, ("error", exc.name))
-        response = jsonify(error_body(code, message))
+        if pages.wants_html():
+            page, _ = pages.error_page(status)
+            response = make_response(page, status)
+        else:
+            response = jsonify(error_body(code, message))
         for name, value in exc.get_headers():  # 405's Allow, 429's Retry-After, …
             if name.lower() != "content-type":
                 response.headers[name] = value
         return response, status
 
     @app.errorhandler(DBAPIError)
-    def _database_error(exc: DBAPIError) -> tuple[Response, int]:
+    def _database_error(exc: DBAPIError) -> Any:
         if exc.connection_invalidated:  # the database went away (a restart): try again
             app.logger.warning("database connection lost: %s", exc.orig)
             return jsonify(error_body(Busy.code, Busy.message)), Busy.status
         return _unexpected(exc)
 
     @app.errorhandler(Exception)
-    def _unexpected(exc: Exception) -> tuple[Response, int]:
+    def _unexpected(exc: Exception) -> Any:
         app.logger.exception("unexpected error")
+        if pages.wants_html():
+            return pages.error_page(500)
         return jsonify(error_body("internal", "Lỗi hệ thống; xin thử lại")), 500
