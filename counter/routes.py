@@ -44,7 +44,9 @@ def login() -> Any:
             return page, 429, {"Retry-After": str(wait)}
         elif (user := logins.check_login(username, request.form.get("password", "")[:256])) is None:
             error = "Sai tên đăng nhập hoặc mật khẩu"
+            logins.note(None, "login_failed", username)
         else:
+            logins.note(user, "login")
             logins.start(user)
             target = request.args.get("next", "")
             # Only a path on this site: never an open redirect.
@@ -71,7 +73,7 @@ def logout() -> Any:
     if _form_csrf_ok():
         if current_user.is_authenticated:  # every copy of this session ends, not just ours
             logins.end_everywhere(current_user.user)
-            get_session().commit()
+            logins.note(current_user.user, "logout")
         logout_user()
         cookie_session.clear()
     return redirect(url_for("counter.login"))

@@ -7,6 +7,7 @@ from typing import Any
 from flask import jsonify
 
 from hall.api import admin as admin
+from hall.api import audit as audit
 from hall.api import counters as counters
 from hall.api import stats as stats
 from hall.api import tickets as tickets

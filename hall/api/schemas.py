@@ -256,6 +256,36 @@ class RatingIn(Body):
     comment: Annotated[str, Field(max_length=1000), TEXT] = ""
 
 
+class AuditQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    from_: date = Field(alias="from")
+    to: date
+    user: Annotated[str, Field(max_length=64), LINE] | None = None
+    action: Annotated[str, Field(max_length=64, pattern=r"^[a-z_]+$")] | None = None
+    format: Literal["json", "csv"] = "json"
+
+    @model_validator(mode="after")
+    def _range(self) -> AuditQuery:
+        if not (date(2000, 1, 1) <= self.from_ and self.to <= date(2099, 12, 31)):
+            raise ValueError("dates between 2000-01-01 and 2099-12-31")
+        if self.to < self.from_:
+            raise ValueError("'to' is before 'from'")
+        if (self.to - self.from_).days > 366:
+            raise ValueError("at most 367 days at once")
+        return self
+
+
+class AuditOut(Out):
+    at: str
+    username: str
+    device: int | None
+    address: str
+    action: str
+    target: str
+    detail: dict[str, Any]
+
+
 class StatsQuery(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 

@@ -19,8 +19,10 @@ from pydantic.json_schema import models_json_schema
 from werkzeug.routing import IntegerConverter
 
 from hall.api.schemas import ErrorOut
+from hall.engine import audit
 from hall.engine import auth
 from hall.engine import text
+from hall.engine.clock import app_now
 from hall.engine.errors import Invalid
 from hall.engine.errors import Unauthorized
 from hall.engine.tickets import by_tracking_token
@@ -60,6 +62,7 @@ class Operation:
     query: type[BaseModel] | None
     responses: dict[int, type[BaseModel] | list[type[BaseModel]] | None]
     headers: list[str] = field(default_factory=list)
+    files: tuple[str, ...] = ()  # other types its 200 may take (format=csv): text/csv, …
 
 
 OPERATIONS: list[Operation] = []
@@ -123,16 +126,30 @@ def authenticate() -> auth.Principal:
     return principal
 
 
+def _audit(principal: auth.Principal, action: str, kwargs: dict[str, Any]) -> None:
+    """Note the action for the audit log: written with the change, at its commit."""
+    assert principal.user is not None
+    given = kwargs.get("body")
+    detail = given.model_dump(mode="json") if isinstance(given, BaseModel) else {}
+    target = " ".join(f"{name}={value}" for name, value in kwargs.items()
+                      if name not in ("body", "query"))
+    audit.intend(get_session(), audit.Entry(
+        centre_id=principal.centre.id, at=app_now(current_app.config), action=action,
+        user_id=principal.user.id, username=principal.user.username,
+        address=request.remote_addr or "", target=target, detail=detail))
+
+
 def endpoint(rule: str, method: str, *, summary: str, roles: frozenset[str],
              body: type[BaseModel] | None = None, query: type[BaseModel] | None = None,
              responses: dict[int, Any], headers: list[str] | None = None,
-             limit: str | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+             limit: str | None = None, files: tuple[str, ...] = ()
+             ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register a view: rate limit counted (429, with `limit`: hall.web.limits), token
     checked (401), role checked (403), body/query validated (400)."""
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
         OPERATIONS.append(Operation(rule, method, summary, roles, body, query, responses,
-                                    headers or []))
+                                    headers or [], files))
 
         writes = method != "GET"
 
@@ -153,6 +170,8 @@ def endpoint(rule: str, method: str, *, summary: str, roles: frozenset[str],
                 kwargs["body"] = parse_body(body)
             if query is not None:
                 kwargs["query"] = parse_query(query)
+            if writes and principal.user is not None:  # a person's action: the audit log
+                _audit(principal, view.__name__, kwargs)
             return view(principal, **kwargs)
 
         bp.add_url_rule(rule, endpoint=view.__name__, view_func=wrapper, methods=[method])
@@ -188,6 +207,8 @@ def _check_response(response: Response) -> Response:
     if operation is None or response.status_code >= 500:
         return response  # the document itself; a 5xx is a failure the tests see anyway
     status = response.status_code
+    if status == 200 and response.mimetype in operation.files:
+        return response  # a file (format=csv): its rows are the JSON answer's, written out
     if status in operation.responses:
         model = operation.responses[status]
     elif status in _common(operation.method):
@@ -269,6 +290,10 @@ def _operation(op: Operation) -> dict[str, Any]:
             response["content"] = {"application/json": {"schema": array}}
         elif model is not None:
             response["content"] = {"application/json": {"schema": _ref(model)}}
+        if status == 200:
+            for mimetype in op.files:
+                response.setdefault("content", {})[mimetype] = {
+                    "schema": {"type": "string", "format": "binary"}}
         item["responses"][str(status)] = response
     for status in _common(op.method):
         item["responses"].setdefault(str(status), {

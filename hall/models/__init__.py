@@ -1,5 +1,6 @@
 """The typed SQLAlchemy models, one module per group of nouns."""
 
+from hall.models.audit import AuditEntry
 from hall.models.base import Base
 from hall.models.centre import Centre
 from hall.models.centre import Counter
@@ -18,7 +19,7 @@ from hall.models.ticket import TicketRecord
 from hall.models.ticket import TicketSequence
 
 __all__ = [
-    "ApiToken", "Base", "Centre", "Counter", "CounterField", "Device", "Field",
+    "ApiToken", "AuditEntry", "Base", "Centre", "Counter", "CounterField", "Device", "Field",
     "IdempotencyKey", "LineCount", "PrintJob", "Rating", "Ticket", "TicketEvent", "TicketRecord",
     "TicketSequence", "User",
 ]  # fmt: skip

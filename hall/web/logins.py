@@ -10,6 +10,7 @@ import secrets
 from typing import Any
 
 from flask import Flask
+from flask import current_app
 from flask import request
 from flask import session as cookie_session
 from flask.sessions import SecureCookieSessionInterface
@@ -19,8 +20,10 @@ from flask_login import current_user
 from flask_login import login_user
 from sqlalchemy import select
 
+from hall.engine import audit
 from hall.engine import auth
 from hall.engine import text
+from hall.engine.clock import app_now
 from hall.models import Centre
 from hall.models import User
 from hall.store import db
@@ -61,6 +64,27 @@ def start(user: User) -> None:
     cookie_session.clear()
     cookie_session[EPOCH] = user.session_epoch
     login_user(LoggedIn(user), remember=False)
+
+
+def note(user: User | None, action: str, username: str = "") -> None:
+    """Write a login, logout or failed login to the audit log, and commit. A failed login
+    goes to the centre of the username tried, or to the first centre for an unknown one."""
+    session = db.write(get_session())
+    clean = text.is_clean(username)  # PostgreSQL refuses NUL: a control character is shown
+    if not clean:                    # escaped and never reaches a query
+        username = repr(username)
+    elif user is None:
+        user = session.scalar(select(User).where(User.username == text.tidy(username)))
+    centre_id = user.centre_id if user is not None else session.scalar(
+        select(Centre.id).order_by(Centre.id).limit(1))
+    if centre_id is None:
+        return
+    audit.record(session, audit.Entry(
+        centre_id=centre_id, at=app_now(current_app.config), action=action,
+        user_id=user.id if user is not None else None,
+        username=user.username if user is not None else username[:64],
+        address=request.remote_addr or ""))
+    session.commit()
 
 
 def end_everywhere(user: User) -> None:
