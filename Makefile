@@ -38,7 +38,7 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports --no-cache
-	npx --no-install eslint hall/static/common.js kiosk/static display/static counter/static
+	npx --no-install eslint hall/static/common.js kiosk/static display/static counter/static office/static
 
 test: lint system-deps
 	$(BIN)/pytest

@@ -6,7 +6,8 @@ const globals = require("globals");
 module.exports = [
   js.configs.recommended,
   {
-    files: ["hall/static/*.js", "kiosk/static/*.js", "display/static/*.js", "counter/static/*.js"],
+    files: ["hall/static/*.js", "kiosk/static/*.js", "display/static/*.js", "counter/static/*.js",
+            "office/static/*.js"],
     languageOptions: {
       ecmaVersion: 2020,
       sourceType: "script",

@@ -36,9 +36,10 @@ def build_app(test_config: dict[str, Any] | None = None) -> Flask:
     from hall.api import bp as api_bp
     from hall.cli import register_commands
     from kiosk import bp as kiosk_bp
+    from office import bp as office_bp
 
     app.register_blueprint(api_bp)
-    for surface in (kiosk_bp, display_bp, counter_bp):
+    for surface in (kiosk_bp, display_bp, counter_bp, office_bp):
         app.register_blueprint(surface)
     register_commands(app)
     realtime.init_app(app)

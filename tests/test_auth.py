@@ -35,6 +35,9 @@ ENDPOINTS = [
     ("GET", "/devices", None, {"admin", "manager"}),
     ("POST", "/tickets/1/reprint", None, USERS),
     ("GET", "/tokens", None, {"admin"}),
+    ("GET", "/users", None, {"admin", "manager"}),
+    ("PATCH", "/users/officer3", {"full_name": "Lê Văn C"}, {"admin"}),
+    ("PATCH", "/fields/DD", {"icon": "map"}, {"admin"}),
     ("GET", "/audit?from=2026-03-02&to=2026-03-02", None, {"admin", "manager"}),
     ("POST", "/tokens/5/revoke", None, {"admin"}),  # officer3's, who is not in WHO
     ("POST", "/devices/5/revoke", None, {"admin"}),  # tablet3, not in WHO

@@ -14,6 +14,7 @@ from hall.api.common import now
 from hall.api.spec import endpoint
 from hall.engine import admin
 from hall.engine import displays
+from hall.engine import events
 from hall.engine import lines
 from hall.engine.auth import ANY
 from hall.engine.auth import Principal
@@ -25,6 +26,7 @@ from hall.models import ApiToken
 from hall.models import Centre
 from hall.models import User
 from hall.read import serialize
+from hall.web import announce
 from hall.web.database import get_session
 from printer import transport
 
@@ -39,13 +41,17 @@ def _printers() -> list[str]:
     return listed.replace(",", " ").split() if isinstance(listed, str) else list(listed)
 
 
-def _commit(session: Session) -> None:
-    """Commit; a unique constraint lost to a concurrent request is a 409, not a 500."""
+def _commit(session: Session, centre: Centre | None = None) -> None:
+    """Commit; a unique constraint lost to a concurrent request is a 409, not a 500. Then
+    announce what changed (kiosks reload their fields)."""
     try:
         session.commit()
     except IntegrityError:
         session.rollback()
         raise Duplicate() from None
+    happened = events.take(session)
+    if centre is not None:
+        announce.publish(session, centre, happened)
 
 
 @endpoint("/fields", "POST", summary="Add a field", roles=ADMIN, body=s.FieldIn,
@@ -54,7 +60,7 @@ def create_field(principal: Principal, body: s.FieldIn) -> Any:
     session = get_session()
     options = body.model_dump(exclude={"code", "name"})
     field = admin.add_field(session, principal.centre, body.code, body.name, **options)
-    _commit(session)
+    _commit(session, principal.centre)
     return jsonify(serialize.field_json(field, 0)), 201
 
 
@@ -76,7 +82,7 @@ def list_fields(principal: Principal) -> Any:
 def create_counter(principal: Principal, body: s.CounterIn) -> Any:
     session = get_session()
     counter = admin.add_counter(session, principal.centre, body.number, body.name, body.fields)
-    _commit(session)
+    _commit(session, principal.centre)
     return jsonify(serialize.counter_json(session, counter, principal.centre, now(), None)), 201
 
 
@@ -181,3 +187,39 @@ def revoke_device(principal: Principal, device_id: int) -> Any:
     _commit(session)
     return jsonify({"id": device.id, "kind": device.kind, "name": device.name,
                     "revoked_at": local_iso(device.revoked_at, principal.centre.timezone)})
+
+
+@endpoint("/fields/<code>", "PATCH", summary="Change a field (names, order, target wait, daily "
+          "cap, open or closed); kiosks follow at once", roles=ADMIN, body=s.FieldPatch,
+          responses={200: s.FieldOut, 404: s.ErrorOut})
+def update_field(principal: Principal, code: str, body: s.FieldPatch) -> Any:
+    session = get_session()
+    changes = body.model_dump(exclude_unset=True, exclude={"no_daily_capacity"})
+    if body.no_daily_capacity:
+        changes["daily_capacity"] = None
+    changes = {k: v for k, v in changes.items() if v is not None or k == "daily_capacity"}
+    field = admin.update_field(session, principal.centre, code, changes)
+    waiting = dict((f.id, n) for f, n in lines.fields_with_counts(session, principal.centre.id))
+    answer = serialize.field_json(field, waiting.get(field.id, 0))
+    _commit(session, principal.centre)
+    return jsonify(answer)
+
+
+@endpoint("/users", "GET", summary="The centre's users", roles=MANAGERS,
+          responses={200: [s.UserOut]})
+def list_users(principal: Principal) -> Any:
+    users = admin.list_users(get_session(), principal.centre)
+    return jsonify([serialize.user_json(user) for user in users])
+
+
+@endpoint("/users/<username>", "PATCH", summary="Change a user: full name, role, active, "
+          "password (a deactivation or a new password ends their browser sessions)",
+          roles=ADMIN, body=s.UserPatch, responses={200: s.UserOut, 404: s.ErrorOut,
+                                                     409: s.ErrorOut})
+def update_user(principal: Principal, username: str, body: s.UserPatch) -> Any:
+    session = get_session()
+    changes = {k: v for k, v in body.model_dump(exclude_unset=True).items() if v is not None}
+    user = admin.update_user(session, principal.centre, username, principal.officer(), changes)
+    answer = serialize.user_json(user)
+    _commit(session)
+    return jsonify(answer)

@@ -158,6 +158,26 @@ class DeviceIn(Body):
         return self
 
 
+class FieldPatch(Body):
+    """What an admin may change of a field; its code and numbering stay."""
+
+    name: Name | None = None
+    name_en: Annotated[str, Field(max_length=200), LINE, OPTIONAL_NAME] | None = None
+    icon: Annotated[str, Field(max_length=64), LINE] | None = None
+    position: Annotated[int, Field(ge=0, le=10000)] | None = None
+    target_wait_s: Annotated[int, Field(ge=0, le=86400)] | None = None
+    daily_capacity: Annotated[int, Field(ge=1, le=100_000)] | None = None
+    no_daily_capacity: bool = False
+    is_open: bool | None = None
+
+
+class UserPatch(Body):
+    full_name: Annotated[str, Field(max_length=200), LINE, OPTIONAL_NAME] | None = None
+    role: Literal["admin", "manager", "officer"] | None = None
+    active: bool | None = None
+    password: Annotated[str, Field(min_length=8, max_length=200), LINE] | None = None
+
+
 class UserIn(Body):
     username: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.@-]+$")]
     role: Literal["admin", "manager", "officer"]

@@ -9,11 +9,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hall.engine import auth
+from hall.engine import events
 from hall.engine import text
 from hall.engine.counters import find_counter
+from hall.engine.errors import Conflict
 from hall.engine.errors import Duplicate
 from hall.engine.errors import Invalid
 from hall.engine.errors import NotFound
+from hall.engine.errors import UnknownField
 from hall.engine.tickets import find_field
 from hall.models import ApiToken
 from hall.models import Centre
@@ -52,6 +55,31 @@ def add_field(session: Session, centre: Centre, code: str, name: str, **options:
     field = Field(centre_id=centre.id, code=code, name=name, **options)
     session.add(field)
     session.flush()
+    events.record(session, events.FieldsChanged(centre.id))
+    return field
+
+
+FIELD_CHANGES = frozenset({"name", "name_en", "icon", "position", "target_wait_s",
+                           "daily_capacity", "is_open"})
+
+
+def update_field(session: Session, centre: Centre, code: str, changes: dict[str, object]
+                 ) -> Field:
+    """Change a field's names, order, target wait, daily cap or whether kiosks issue for it.
+    Its code and numbering stay: tickets already issued carry them."""
+    field = session.scalar(select(Field).where(Field.centre_id == centre.id, Field.code == code))
+    if field is None:
+        raise UnknownField()
+    for key, value in changes.items():
+        if key not in FIELD_CHANGES:
+            raise Invalid(f"Không đổi được '{key}' của lĩnh vực", "invalid_body")
+        if key == "name":
+            value = readable(str(value), "Tên lĩnh vực")
+        elif key == "name_en":
+            value = readable(str(value), "Tên tiếng Anh", required=False)
+        setattr(field, key, value)
+    session.flush()
+    events.record(session, events.FieldsChanged(centre.id), events.WaitingChanged(centre.id))
     return field
 
 
@@ -80,6 +108,7 @@ def add_counter(session: Session, centre: Centre, number: int, name: str,
     counter.field_links = [CounterField(field=f, position=i) for i, f in enumerate(fields)]
     session.add(counter)
     session.flush()
+    events.record(session, events.FieldsChanged(centre.id))  # kiosks: expected waits change
     return counter
 
 
@@ -109,6 +138,37 @@ def add_user(session: Session, centre: Centre, username: str, role: str, passwor
         password_hash=auth.hash_password(password), created_at=now,
     )  # fmt: skip
     session.add(user)
+    session.flush()
+    return user
+
+
+def list_users(session: Session, centre: Centre) -> list[User]:
+    return list(session.scalars(select(User).where(User.centre_id == centre.id)
+                                .order_by(User.username)))
+
+
+def update_user(session: Session, centre: Centre, username: str, by: User,
+                changes: dict[str, object]) -> User:
+    """Change a user's full name, role, active flag or password. A deactivation or a new
+    password ends every browser session of that user; an admin cannot lock themselves out."""
+    user = find_user(session, centre, username)
+    if user.id == by.id and ("active" in changes or "role" in changes):
+        raise Conflict("Không tự khóa hay tự đổi vai trò của chính mình", "self")
+    for key, value in changes.items():
+        match key:
+            case "full_name":
+                user.full_name = readable(str(value), "Họ tên", required=False)
+            case "role":
+                user.role = str(value)
+            case "active":
+                user.active = bool(value)
+                if not user.active:
+                    user.session_epoch += 1
+            case "password":
+                user.password_hash = auth.hash_password(str(value))
+                user.session_epoch += 1
+            case _:
+                raise Invalid(f"Không đổi được '{key}' của người dùng", "invalid_body")
     session.flush()
     return user
 

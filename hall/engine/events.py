@@ -51,13 +51,21 @@ class WaitingChanged:
 
 
 @dataclass(frozen=True)
+class FieldsChanged:
+    """A field was added or changed (name, order, open or closed): kiosks reload their tiles."""
+
+    centre_id: int
+
+
+@dataclass(frozen=True)
 class PrintQueued:
     """A ticket waits for its kiosk's printer."""
 
     job_id: int
 
 
-Event = Called | Updated | RatingRequested | CounterChanged | WaitingChanged | PrintQueued
+Event = (Called | Updated | RatingRequested | CounterChanged | WaitingChanged | FieldsChanged
+         | PrintQueued)
 _KEY = "hall.events"
 
 

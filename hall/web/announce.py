@@ -63,6 +63,9 @@ def publish(session: Session, centre: Centre, happened: list[events.Event]) -> N
                     sends.append(("counter.updated", payload, rooms))
             case events.WaitingChanged():
                 waiting = True
+            case events.FieldsChanged():
+                sends.append(("fields.changed", {}, [sockets.centre_room(centre.id)]))
+                waiting = True
             case events.PrintQueued(job_id):
                 jobs.append(job_id)
     end(session)

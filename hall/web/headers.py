@@ -15,7 +15,7 @@ POLICY = "; ".join((
     "default-src 'self'",
     "script-src 'self'",
     "style-src 'self'",
-    "img-src 'self' data:",
+    "img-src 'self' data: blob:",  # blob: a QR code drawn for the admin page
     "media-src 'self' blob:",
     "connect-src 'self'",
     "font-src 'self'",

@@ -187,6 +187,8 @@
     });
     if (!busy) { renderTiles(); }
   });
+  // A field was added or changed in the administration (name, order, open or closed).
+  socket.on("fields.changed", function () { if (!busy) { loadFields().catch(function () {}); } });
   setInterval(function () { if (!busy) { loadFields().catch(function () {}); } }, 60000);  // opening hours
   socket.on("print.updated", function (event) {
     if (currentJob !== null && event.job === currentJob && event.status !== "pending") {

@@ -1,0 +1,246 @@
+/* The administration page: the REST API with the login session (X-CSRF-Token). Admins
+   change, managers read. Every refusal is shown with the API's own message. */
+(function () {
+  "use strict";
+  var config = JSON.parse(hall.$("config").textContent);
+  var $ = hall.$;
+  var isAdmin = config.user.role === "admin";
+  var KINDS = {kiosk: "Ki-ốt lấy số", display: "Màn hình sảnh", tablet: "Máy tính bảng"};
+  var ROLES = {officer: "Cán bộ", manager: "Quản lý", admin: "Quản trị"};
+  var STATES = {open: "Đang mở", paused: "Tạm dừng", closed: "Đóng"};
+  var PRINTER_STATES = {unknown: "Chưa rõ", online: "Sẵn sàng", offline: "Mất kết nối",
+                        out_of_paper: "Hết giấy", paper_low: "Sắp hết giấy"};
+
+  function api(method, path, body) { return hall.api(method, path, body, {csrf: config.csrf}); }
+
+  var messageTimer;
+  function say(text, kind) {
+    var box = $("message");
+    box.textContent = text; box.className = kind || "error"; box.hidden = false;
+    clearTimeout(messageTimer);
+    messageTimer = setTimeout(function () { box.hidden = true; }, 8000);
+  }
+  function fail(error) {
+    if (error.status === 401) { location.href = "/counter/login?next=/admin"; return; }
+    say(error.message, "error");
+  }
+
+  /* A table body from rows of cells; a cell is text or a DOM node. */
+  function fill(section, rows) {
+    var body = $(section).querySelector("tbody");
+    body.textContent = "";
+    rows.forEach(function (cells) {
+      var tr = document.createElement("tr");
+      cells.forEach(function (cell) {
+        var td = document.createElement("td");
+        if (cell instanceof Node) { td.appendChild(cell); } else { td.textContent = cell == null ? "" : String(cell); }
+        tr.appendChild(td);
+      });
+      body.appendChild(tr);
+    });
+  }
+  function button(label, action) {
+    var b = document.createElement("button");
+    b.type = "button"; b.textContent = label; b.className = "admin-only";
+    b.addEventListener("click", action);
+    return b;
+  }
+  function formData(form) {
+    var data = {};
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (el.name && el.type !== "checkbox") { data[el.name] = el.value.trim(); }
+    });
+    return data;
+  }
+
+  /* ---- fields ---- */
+  function loadFields() {
+    return api("GET", "/fields").then(function (list) {
+      fill("fields", list.map(function (f) {
+        var toggle = document.createElement("span");
+        toggle.appendChild(document.createTextNode(f.is_open ? "Đang nhận " : "Đã ngừng "));
+        if (isAdmin) {
+          toggle.appendChild(button(f.is_open ? "Ngừng nhận số" : "Mở nhận số", function () {
+            api("PATCH", "/fields/" + encodeURIComponent(f.code), {is_open: !f.is_open})
+              .then(function () { say("Đã lưu", "info"); loadFields(); }, fail);
+          }));
+        }
+        return [f.code, f.name, f.name_en, f.prefix || (f.block_start + "–" + f.block_end),
+                Math.round(f.target_wait_s / 60), f.daily_capacity || "—", f.waiting, toggle];
+      }));
+      var box = $("counter-fields");
+      Array.prototype.slice.call(box.querySelectorAll("label")).forEach(function (l) { l.remove(); });
+      list.forEach(function (f) {
+        var label = document.createElement("label"), input = document.createElement("input");
+        input.type = "checkbox"; input.value = f.code; input.name = "field";
+        label.appendChild(input); label.appendChild(document.createTextNode(" " + f.code + " · " + f.name));
+        box.appendChild(label);
+      });
+    }, fail);
+  }
+  $("field-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var d = formData(event.target);
+    var body = {code: d.code, name: d.name, target_wait_s: Number(d.target_wait_min || 15) * 60};
+    if (d.name_en) { body.name_en = d.name_en; }
+    if (d.prefix) { body.prefix = d.prefix; }
+    api("POST", "/fields", body).then(function () {
+      say("Đã thêm lĩnh vực " + d.name, "info"); event.target.reset(); loadFields();
+    }, fail);
+  });
+
+  /* ---- counters ---- */
+  function loadCounters() {
+    return api("GET", "/queue").then(function (queue) {
+      fill("counters", queue.counters.map(function (c) {
+        return [c.number, c.name, c.fields.join(", "), STATES[c.state] || c.state,
+                c.officer ? (c.officer.full_name || c.officer.username) : "—"];
+      }));
+    }, fail);
+  }
+  $("counter-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var d = formData(event.target);
+    var chosen = Array.prototype.map.call(
+      event.target.querySelectorAll("input[name=field]:checked"), function (i) { return i.value; });
+    api("POST", "/counters", {number: Number(d.number), name: d.name, fields: chosen}).then(function () {
+      say("Đã thêm quầy " + d.number, "info"); event.target.reset(); loadCounters();
+    }, fail);
+  });
+
+  /* ---- devices ---- */
+  function loadDevices() {
+    return api("GET", "/devices").then(function (list) {
+      fill("devices", list.map(function (d) {
+        var revoke = isAdmin ? button("Thu hồi", function () {
+          if (!confirm("Thu hồi thiết bị " + d.name + "? Màn hình của nó sẽ ngừng hoạt động.")) { return; }
+          api("POST", "/devices/" + d.id + "/revoke").then(function () {
+            say("Đã thu hồi " + d.name, "info"); loadDevices();
+          }, fail);
+        }) : "";
+        var kind = d.kind === "display" && d.counter ? "Màn hình trên quầy" : (KINDS[d.kind] || d.kind);
+        var printer = d.kind !== "kiosk" ? "" : d.printer === "none" ? "Không có" :
+          d.printer === "agent" ? "Qua máy tính ki-ốt" : d.printer;
+        return [kind, d.name, d.counter || "", printer,
+                d.kind === "kiosk" && d.printer !== "none" ? (PRINTER_STATES[d.printer_state] || d.printer_state) : "",
+                d.kind === "kiosk" ? d.print_jobs_waiting : "", revoke];
+      }));
+    }, fail);
+  }
+  function pairingPath(kind, counter) {
+    if (kind === "kiosk") { return "/kiosk"; }
+    if (kind === "door") { return "/display/door"; }
+    if (kind === "display") { return "/display"; }
+    return "/tablet";
+  }
+  $("device-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var d = formData(event.target);
+    var kind = d.kind === "door" ? "display" : d.kind;
+    var body = {kind: kind, name: d.name};
+    if (d.counter) { body.counter = Number(d.counter); }
+    if (d.printer && kind === "kiosk") { body.printer = d.printer; }
+    api("POST", "/devices", body).then(function (device) {
+      var link = location.origin + pairingPath(d.kind) + "?token=" + encodeURIComponent(device.token);
+      $("pair-link").textContent = link; $("pair-link").href = link;
+      $("pairing").hidden = false;
+      fetch("/admin/qr.svg", {method: "POST", credentials: "same-origin",
+                              headers: {"Content-Type": "application/json", "X-CSRF-Token": config.csrf},
+                              body: JSON.stringify({text: link})})
+        .then(function (r) { return r.ok ? r.blob() : null; })
+        .then(function (blob) { if (blob) { $("pair-qr").src = URL.createObjectURL(blob); } });
+      say("Đã thêm thiết bị " + device.name, "info"); event.target.reset(); loadDevices();
+    }, fail);
+  });
+
+  /* ---- users ---- */
+  function loadUsers() {
+    return api("GET", "/users").then(function (list) {
+      fill("users", list.map(function (u) {
+        var actions = document.createElement("span");
+        if (isAdmin && u.username !== config.user.username) {
+          actions.appendChild(button(u.active ? "Khóa" : "Mở khóa", function () {
+            api("PATCH", "/users/" + encodeURIComponent(u.username), {active: !u.active})
+              .then(function () { say("Đã lưu", "info"); loadUsers(); }, fail);
+          }));
+          actions.appendChild(button("Đặt lại mật khẩu", function () {
+            var password = prompt("Mật khẩu mới cho " + u.username + " (ít nhất 8 ký tự)");
+            if (!password) { return; }
+            api("PATCH", "/users/" + encodeURIComponent(u.username), {password: password})
+              .then(function () { say("Đã đặt lại mật khẩu", "info"); }, fail);
+          }));
+        }
+        return [u.username, u.full_name, ROLES[u.role] || u.role, u.active ? "Có" : "Không", actions];
+      }));
+    }, fail);
+  }
+  $("user-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var d = formData(event.target);
+    api("POST", "/users", {username: d.username, full_name: d.full_name, role: d.role,
+                           password: d.password}).then(function () {
+      say("Đã thêm " + d.username, "info"); event.target.reset(); loadUsers();
+    }, fail);
+  });
+
+  /* ---- tokens ---- */
+  function loadTokens() {
+    return api("GET", "/tokens").then(function (list) {
+      fill("tokens", list.map(function (t) {
+        var revoke = isAdmin && !t.revoked_at ? button("Thu hồi", function () {
+          api("POST", "/tokens/" + t.id + "/revoke").then(function () { loadTokens(); }, fail);
+        }) : "";
+        return [t.id, t.user, t.created_at, t.revoked_at || "—", revoke];
+      }));
+    }, fail);
+  }
+
+  /* ---- audit ---- */
+  function auditQuery(format) {
+    var d = formData($("audit-form"));
+    var q = "from=" + d.from + "&to=" + d.to + "&format=" + format;
+    if (d.user) { q += "&user=" + encodeURIComponent(d.user); }
+    if (d.action) { q += "&action=" + encodeURIComponent(d.action); }
+    return "/audit?" + q;
+  }
+  function loadAudit() {
+    return api("GET", auditQuery("json")).then(function (rows) {
+      fill("audit", rows.map(function (r) {
+        return [r.at, r.username, r.address, r.action, r.target,
+                Object.keys(r.detail).length ? JSON.stringify(r.detail) : ""];
+      }));
+    }, fail);
+  }
+  $("audit-form").addEventListener("submit", function (event) { event.preventDefault(); loadAudit(); });
+  $("audit-csv").addEventListener("click", function (event) {
+    event.preventDefault();
+    fetch("/api/v1" + auditQuery("csv"), {credentials: "same-origin", headers: {"X-CSRF-Token": config.csrf}})
+      .then(function (r) { if (!r.ok) { throw new Error("Lỗi " + r.status); } return r.blob(); })
+      .then(function (blob) {
+        var a = document.createElement("a");
+        a.href = URL.createObjectURL(blob); a.download = "nhat-ky.csv";
+        document.body.appendChild(a); a.click(); a.remove();
+      }, fail);
+  });
+  var today = new Date(Date.now() - new Date().getTimezoneOffset() * 60000).toISOString().slice(0, 10);
+  $("audit-form").elements.from.value = today; $("audit-form").elements.to.value = today;
+
+  /* ---- tabs ---- */
+  var loaders = {fields: loadFields, counters: loadCounters, devices: loadDevices, users: loadUsers,
+                 tokens: loadTokens, audit: loadAudit};
+  function show(tab) {
+    Array.prototype.forEach.call(document.querySelectorAll("#tabs button"), function (b) {
+      if (b.dataset.tab === tab) { b.setAttribute("aria-current", "page"); } else { b.removeAttribute("aria-current"); }
+    });
+    Array.prototype.forEach.call(document.querySelectorAll("section.tab"), function (s) { s.hidden = s.id !== tab; });
+    if (tab !== "devices") { $("pairing").hidden = true; }
+    loaders[tab]();
+  }
+  Array.prototype.forEach.call(document.querySelectorAll("#tabs button"), function (b) {
+    b.addEventListener("click", function () { show(b.dataset.tab); });
+  });
+  if (!isAdmin) {
+    Array.prototype.forEach.call(document.querySelectorAll(".admin-only"), function (el) { el.hidden = true; });
+  }
+  loadFields();
+})();

@@ -1,0 +1,109 @@
+"""The administration page in Chromium against a real server: an admin adds a field and a
+counter, pairs a kiosk by the link and QR code the page shows once, and the kiosk shows a new
+field without a reload; revoking a display drops it from the list and from the hall."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.conftest import Clock
+from tests.conftest import make_app
+from tests.factories import PASSWORD
+from tests.factories import World
+from tests.factories import build_world
+from tests.servers import Server
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+
+
+@pytest.fixture
+def hall(tmp_path: Path) -> Iterator[tuple[Server, World]]:
+    url = f"sqlite:///{tmp_path / 'hall.sqlite'}"
+    app = make_app(url)
+    world = build_world(app, Clock().now)
+    app.extensions["hall.engine"].dispose()
+    with Server(url) as server:
+        yield server, world
+
+
+def log_in_as_admin(page: Any, server: Server) -> None:
+    page.goto(server.url + "/admin")
+    expect(page).to_have_url(server.url + "/counter/login?next=/admin")
+    page.fill("input[name=username]", "admin")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    expect(page).to_have_url(server.url + "/admin")
+
+
+def test_set_up_from_the_browser(hall: tuple[Server, World], page: Any, chromium: Any) -> None:
+    server, _ = hall
+    log_in_as_admin(page, server)
+    form = page.locator("#field-form")
+    form.locator("input[name=code]").fill("XD")
+    form.locator("input[name=name]").fill("Xây dựng")
+    form.locator("button[type=submit]").click()
+    expect(page.locator("#fields tbody")).to_contain_text("Xây dựng")
+    if os.environ.get("HALL_SCREENSHOTS"):
+        page.screenshot(path=str(DOCS / "admin.png"))
+
+    page.click("#tabs button[data-tab=counters]")
+    form = page.locator("#counter-form")
+    form.locator("input[name=number]").fill("9")
+    form.locator("input[name=field][value=XD]").check()
+    form.locator("button[type=submit]").click()
+    expect(page.locator("#counters tbody")).to_contain_text("XD")
+
+    page.click("#tabs button[data-tab=devices]")
+    form = page.locator("#device-form")
+    form.locator("select[name=kind]").select_option("kiosk")
+    form.locator("input[name=name]").fill("Ki-ốt sảnh B")
+    form.locator("button[type=submit]").click()
+    link = page.locator("#pair-link")
+    expect(link).to_contain_text("/kiosk?token=")
+    page.wait_for_function("() => document.getElementById('pair-qr').naturalWidth > 0")
+    if os.environ.get("HALL_SCREENSHOTS"):
+        page.screenshot(path=str(DOCS / "admin-devices.png"))
+    kiosk = page.context.new_page()
+    kiosk.goto(link.inner_text())
+    expect(kiosk.locator('.tile[data-code="XD"]')).to_be_visible()
+
+    page.click("#tabs button[data-tab=fields]")
+    form = page.locator("#field-form")
+    form.locator("input[name=code]").fill("TP")
+    form.locator("input[name=name]").fill("Tư pháp")
+    form.locator("button[type=submit]").click()
+    expect(kiosk.locator('.tile[data-code="TP"]')).to_be_visible()  # no reload
+
+    page.click("#tabs button[data-tab=devices]")
+    form = page.locator("#device-form")
+    form.locator("select[name=kind]").select_option("display")
+    form.locator("input[name=name]").fill("Màn hình thử")
+    form.locator("button[type=submit]").click()
+    expect(page.locator("#pair-link")).to_contain_text("/display?token=")
+    screen = page.context.new_page()
+    screen.goto(page.locator("#pair-link").inner_text())
+    expect(screen.locator("#offline")).to_be_hidden()
+    page.once("dialog", lambda dialog: dialog.accept())
+    row = page.locator("#devices tbody tr", has_text="Màn hình thử")
+    row.locator("button").click()
+    expect(page.locator("#devices tbody")).not_to_contain_text("Màn hình thử")
+    expect(screen.locator("#offline")).to_be_visible(timeout=5000)  # dropped from the hall
+
+
+def test_a_manager_reads_only(hall: tuple[Server, World], page: Any) -> None:
+    server, _ = hall
+    page.goto(server.url + "/counter/login?next=/admin")
+    page.fill("input[name=username]", "manager")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    expect(page.locator("#fields tbody")).to_contain_text("Hộ tịch")
+    expect(page.locator("#field-form")).to_be_hidden()
+    page.click("#tabs button[data-tab=audit]")
+    page.click("#audit-form button[type=submit]")
+    expect(page.locator("#audit tbody")).to_contain_text("login")
