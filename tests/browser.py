@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -40,3 +41,23 @@ def page(chromium: Any) -> Iterator[Any]:
     yield page
     context.close()
     assert not refused, "\n".join(refused)
+
+
+AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def accessibility_problems(page: Any, impacts: tuple[str, ...] = ("serious", "critical")
+                           ) -> list[str]:
+    """axe-core (npm) run in the page as it stands: the violations of `impacts`, each as
+    "rule: what, where". Loaded through the browser's debugging protocol, so the page's
+    Content-Security-Policy stays as strict as it is."""
+    if not AXE.exists():
+        pytest.skip("axe-core is not installed (make installs it from npm)")
+    page.evaluate(AXE.read_text(encoding="utf-8"))
+    found = page.evaluate("""async () => {
+        const result = await axe.run(document, {resultTypes: ["violations"]});
+        return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                                           where: v.nodes.slice(0, 3).map(n => n.target.join(" "))}));
+    }""")
+    return [f"{v['id']} ({v['impact']}): {v['help']} at {', '.join(v['where'])}"
+            for v in found if v["impact"] in impacts]

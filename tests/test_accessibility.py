@@ -1,0 +1,79 @@
+"""axe-core in Chromium on every page a person uses: no serious or critical accessibility
+violation on the kiosk, the hall and door screens, the console, the tracking page, the
+administration, the login and start pages."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser import accessibility_problems
+from tests.conftest import Clock
+from tests.conftest import make_app
+from tests.factories import PASSWORD
+from tests.factories import World
+from tests.factories import build_world
+from tests.servers import Server
+
+
+@pytest.fixture(scope="module")
+def hall(tmp_path_factory: Any) -> Iterator[tuple[Server, World]]:
+    path: Path = tmp_path_factory.mktemp("a11y") / "hall.sqlite"
+    app = make_app(f"sqlite:///{path}")
+    world = build_world(app, Clock().now)
+    app.extensions["hall.engine"].dispose()
+    with Server(f"sqlite:///{path}") as server:
+        yield server, world
+
+
+def log_in(page: Any, server: Server, username: str, target: str) -> None:
+    page.goto(f"{server.url}/counter/login?next={target}")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    expect(page).to_have_url(server.url + target)
+
+
+def check(page: Any, what: str) -> None:
+    problems = accessibility_problems(page)
+    assert not problems, f"{what}:\n" + "\n".join(problems)
+
+
+def test_device_and_citizen_pages(hall: tuple[Server, World], page: Any) -> None:
+    server, world = hall
+    page.goto(f"{server.url}/kiosk?token={world.tokens['kiosk']}")
+    expect(page.locator(".tile").first).to_be_visible()
+    check(page, "kiosk")
+    page.locator('.tile[data-code="HT"]').click()
+    expect(page.locator("#confirm")).to_be_visible()
+    check(page, "kiosk confirmation")
+    ticket = server.api("GET", "/tickets/1", world.tokens["officer1"]).json()
+    page.goto(server.url + ticket["track_url"])
+    check(page, "tracking page")
+    page.goto(f"{server.url}/display?token={world.tokens['display']}")
+    expect(page.locator("body")).to_be_visible()
+    check(page, "hall display")
+    page.goto(f"{server.url}/display/door?token={world.tokens['door1']}")
+    check(page, "door screen")
+    page.goto(server.url + "/")
+    check(page, "start page")
+    page.goto(server.url + "/counter/login")
+    check(page, "login page")
+
+
+def test_staff_pages(hall: tuple[Server, World], page: Any) -> None:
+    server, _ = hall
+    log_in(page, server, "officer1", "/counter")
+    expect(page.locator("#choose, #work").first).to_be_attached()
+    check(page, "console")
+    page.context.clear_cookies()
+    log_in(page, server, "admin", "/admin")
+    expect(page.locator("#fields tbody tr").first).to_be_visible()
+    check(page, "administration: fields")
+    for tab in ("counters", "devices", "users", "tokens", "audit"):
+        page.click(f"#tabs button[data-tab={tab}]")
+        check(page, f"administration: {tab}")
