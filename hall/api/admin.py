@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import current_app
 from flask import jsonify
+from flask import request
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -15,6 +16,7 @@ from hall.api.spec import endpoint
 from hall.engine import admin
 from hall.engine import displays
 from hall.engine import events
+from hall.engine import imports
 from hall.engine import lines
 from hall.engine.auth import ANY
 from hall.engine.auth import Principal
@@ -223,3 +225,24 @@ def update_user(principal: Principal, username: str, body: s.UserPatch) -> Any:
     answer = serialize.user_json(user)
     _commit(session)
     return jsonify(answer)
+
+
+@endpoint("/fields/import", "POST", summary="Fields from a CSV or Excel file: every row checked "
+          "and shown with its errors; with save=1 and no error, all are created at once",
+          roles=ADMIN, query=s.ImportQuery,
+          responses={200: s.ImportOut, 201: s.ImportOut, 422: s.ImportOut},
+          upload=("text/csv", imports.XLSX))
+def import_fields(principal: Principal, query: s.ImportQuery) -> Any:
+    session = get_session()
+    cells = imports.table(request.get_data(cache=True), request.mimetype)
+    rows = imports.check(session, principal.centre, cells)
+    ok = not any(row.errors for row in rows)
+    if query.save == "0" or not ok:
+        answer = {"ok": ok, "saved": False, "rows": imports.as_json(rows)}
+        return jsonify(answer), (200 if ok or query.save == "0" else 422)
+    for row in rows:
+        admin.add_field(session, principal.centre, row.code, row.name, name_en=row.name_en,
+                        prefix=row.prefix, target_wait_s=row.target_wait_s,
+                        daily_capacity=row.daily_capacity)
+    _commit(session, principal.centre)
+    return jsonify({"ok": True, "saved": True, "rows": imports.as_json(rows)}), 201

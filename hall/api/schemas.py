@@ -171,6 +171,29 @@ class FieldPatch(Body):
     is_open: bool | None = None
 
 
+class ImportQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    save: Literal["0", "1"] = "0"
+
+
+class ImportRowOut(Out):
+    row: int
+    code: str
+    name: str
+    name_en: str
+    prefix: str | None
+    target_wait_s: int
+    daily_capacity: int | None
+    errors: list[str]
+
+
+class ImportOut(Out):
+    ok: bool
+    saved: bool
+    rows: list[ImportRowOut]
+
+
 class UserPatch(Body):
     full_name: Annotated[str, Field(max_length=200), LINE, OPTIONAL_NAME] | None = None
     role: Literal["admin", "manager", "officer"] | None = None

@@ -63,6 +63,7 @@ class Operation:
     responses: dict[int, type[BaseModel] | list[type[BaseModel]] | None]
     headers: list[str] = field(default_factory=list)
     files: tuple[str, ...] = ()  # other types its 200 may take (format=csv): text/csv, …
+    upload: tuple[str, ...] = ()  # a file as the request body (an import): its types
 
 
 OPERATIONS: list[Operation] = []
@@ -142,14 +143,14 @@ def _audit(principal: auth.Principal, action: str, kwargs: dict[str, Any]) -> No
 def endpoint(rule: str, method: str, *, summary: str, roles: frozenset[str],
              body: type[BaseModel] | None = None, query: type[BaseModel] | None = None,
              responses: dict[int, Any], headers: list[str] | None = None,
-             limit: str | None = None, files: tuple[str, ...] = ()
-             ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+             limit: str | None = None, files: tuple[str, ...] = (),
+             upload: tuple[str, ...] = ()) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register a view: rate limit counted (429, with `limit`: hall.web.limits), token
     checked (401), role checked (403), body/query validated (400)."""
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
         OPERATIONS.append(Operation(rule, method, summary, roles, body, query, responses,
-                                    headers or [], files))
+                                    headers or [], files, upload))
 
         writes = method != "GET"
 
@@ -279,6 +280,9 @@ def _operation(op: Operation) -> dict[str, Any]:
             item["parameters"].append(
                 {"name": name, "in": "query", "required": name in required, "schema": prop}
             )
+    if op.upload:
+        item["requestBody"] = {"required": True, "content": {
+            mimetype: {"schema": {"type": "string", "format": "binary"}} for mimetype in op.upload}}
     if op.body is not None:
         item["requestBody"] = {
             "required": True, "content": {"application/json": {"schema": _ref(op.body)}},

@@ -89,6 +89,56 @@
     }, fail);
   });
 
+  /* ---- import ---- */
+  var importFile = null;
+  function sendImport(save) {
+    var xlsx = /\.xlsx$/i.test(importFile.name);
+    return fetch("/api/v1/fields/import?save=" + (save ? "1" : "0"), {
+      method: "POST", credentials: "same-origin", body: importFile,
+      headers: {"X-CSRF-Token": config.csrf, "Content-Type": xlsx ?
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/csv"}
+    }).then(function (response) {
+      return response.json().then(function (data) {
+        if (!response.ok && !data.rows) {
+          var error = new Error((data.error && data.error.message) || ("Lỗi " + response.status));
+          error.status = response.status; throw error;
+        }
+        return data;
+      });
+    });
+  }
+  function showImport(result) {
+    var table = $("import-preview"), body = table.querySelector("tbody");
+    body.textContent = "";
+    result.rows.forEach(function (r) {
+      var tr = document.createElement("tr");
+      if (r.errors.length) { tr.className = "bad"; }
+      [r.row, r.code, r.name, r.prefix || "tự động", Math.round(r.target_wait_s / 60),
+       r.errors.join("; ") || "Hợp lệ"].forEach(function (cell) {
+        var td = document.createElement("td"); td.textContent = String(cell); tr.appendChild(td);
+      });
+      body.appendChild(tr);
+    });
+    table.hidden = false;
+    $("import-save").disabled = !result.ok || result.saved;
+  }
+  $("import-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    importFile = event.target.elements.file.files[0];
+    if (!importFile) { return; }
+    sendImport(false).then(function (result) {
+      showImport(result);
+      say(result.ok ? "Mọi dòng hợp lệ; bấm Lưu tất cả" : "Có dòng lỗi; sửa tệp rồi xem trước lại",
+          result.ok ? "info" : "error");
+    }, fail);
+  });
+  $("import-save").addEventListener("click", function () {
+    sendImport(true).then(function (result) {
+      showImport(result);
+      if (result.saved) { say("Đã thêm " + result.rows.length + " lĩnh vực", "info"); loadFields(); }
+    }, fail);
+  });
+
   /* ---- counters ---- */
   function loadCounters() {
     return api("GET", "/queue").then(function (queue) {
