@@ -74,6 +74,6 @@ def test_staff_pages(hall: tuple[Server, World], page: Any) -> None:
     log_in(page, server, "admin", "/admin")
     expect(page.locator("#fields tbody tr").first).to_be_visible()
     check(page, "administration: fields")
-    for tab in ("counters", "devices", "users", "tokens", "audit"):
+    for tab in ("centre", "counters", "devices", "users", "tokens", "audit"):
         page.click(f"#tabs button[data-tab={tab}]")
         check(page, f"administration: {tab}")

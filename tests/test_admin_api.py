@@ -110,3 +110,24 @@ def test_the_admin_page_doors(app: Flask, client: FlaskClient, world: World) -> 
     assert client.post("/admin/qr.svg", json={"text": "x"}).status_code == 403  # no CSRF
     assert client.post("/admin/qr.svg", json={"text": "x\x00"},
                        headers={"X-CSRF-Token": csrf}).status_code == 400
+
+
+def test_centre_settings(client: FlaskClient, world: World) -> None:
+    shown = client.get("/api/v1/centre", headers=world.headers("manager")).get_json()
+    assert shown["code"] == "default" and shown["rating_scale"] in (3, 4)
+    changed = patch(client, world, "admin", "/centre", {
+        "name": " Trung tâm Phục vụ hành chính công xã Yên Hòa ", "address": "Số 1 Nguyễn Văn Huyên",
+        "ticket_footer": "Cảm ơn quý khách", "rating_scale": 4,
+        "priority_categories": ["elderly", "disabled"]})
+    assert changed.status_code == 200, changed.get_json()  # type: ignore[attr-defined]
+    again = client.get("/api/v1/centre", headers=world.headers("admin")).get_json()
+    assert again["name"] == "Trung tâm Phục vụ hành chính công xã Yên Hòa"
+    assert again["rating_scale"] == 4 and again["priority_categories"] == ["elderly", "disabled"]
+    assert client.get("/api/v1/queue", headers=world.headers("display")).get_json()[
+        "centre"]["name"] == again["name"]  # screens show it at once
+    check_error(patch(client, world, "admin", "/centre", {"priority_categories": ["vip"]}), 400,
+                "unknown_priority_category")
+    check_error(patch(client, world, "admin", "/centre", {"timezone": "UTC"}), 400)
+    check_error(patch(client, world, "admin", "/centre", {"rating_scale": 5}), 400)
+    check_error(patch(client, world, "admin", "/centre", {"name": "   "}), 400)
+    check_error(patch(client, world, "manager", "/centre", {"address": "x"}), 403)

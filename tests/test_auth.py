@@ -36,6 +36,8 @@ ENDPOINTS = [
     ("POST", "/tickets/1/reprint", None, USERS),
     ("GET", "/tokens", None, {"admin"}),
     ("GET", "/users", None, {"admin", "manager"}),
+    ("GET", "/centre", None, {"admin", "manager"}),
+    ("PATCH", "/centre", {"ticket_footer": "Xin cảm ơn"}, {"admin"}),
     ("PATCH", "/users/officer3", {"full_name": "Lê Văn C"}, {"admin"}),
     ("PATCH", "/fields/DD", {"icon": "map"}, {"admin"}),
     ("GET", "/audit?from=2026-03-02&to=2026-03-02", None, {"admin", "manager"}),

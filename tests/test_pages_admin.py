@@ -132,3 +132,25 @@ def test_import_fields_with_a_bad_row(hall: tuple[Server, World], page: Any,
     expect(page.locator("#import-save")).to_be_enabled()
     page.click("#import-save")
     expect(fields).to_contain_text("Tư pháp")
+
+
+def test_centre_settings_from_the_browser(hall: tuple[Server, World], page: Any) -> None:
+    server, world = hall
+    log_in_as_admin(page, server)
+    page.click("#tabs button[data-tab=centre]")
+    form = page.locator("#centre-form")
+    expect(form.locator("input[name=name]")).not_to_have_value("")
+    form.locator("input[name=name]").fill("Bộ phận Một cửa phường Dịch Vọng")
+    form.locator("input[name=always]").uncheck()
+    for day in range(5):
+        form.locator(f"input[name=day{day}]").fill("07:30-11:30, 13:30-17:00")
+    form.locator("input[name=day5]").fill("07:30-11:30")
+    form.locator("input[name=ticker]").fill("Chào mừng quý khách")
+    form.locator("button[type=submit]").click()
+    expect(page.locator("#message")).to_contain_text("Đã lưu")
+    centre = server.api("GET", "/centre", world.tokens["admin"]).json()
+    assert centre["name"] == "Bộ phận Một cửa phường Dịch Vọng"
+    assert centre["opening_hours"]["0"] == [["07:30", "11:30"], ["13:30", "17:00"]]
+    assert "6" not in centre["opening_hours"]  # Sunday: closed
+    assert server.api("GET", "/centre/display", world.tokens["display"]).json()["ticker"] == \
+        "Chào mừng quý khách"

@@ -246,3 +246,30 @@ def import_fields(principal: Principal, query: s.ImportQuery) -> Any:
                         daily_capacity=row.daily_capacity)
     _commit(session, principal.centre)
     return jsonify({"ok": True, "saved": True, "rows": imports.as_json(rows)}), 201
+
+
+def _centre_json(centre: Centre) -> dict[str, Any]:
+    return {"code": centre.code, "name": centre.name, "address": centre.address,
+            "timezone": centre.timezone, "ticket_header": centre.ticket_header,
+            "ticket_footer": centre.ticket_footer, "rating_scale": centre.rating_scale,
+            "default_service_s": centre.default_service_s,
+            "priority_categories": list(centre.priority_categories),
+            "opening_hours": dict(centre.opening_hours or {})}
+
+
+@endpoint("/centre", "GET", summary="The centre's settings", roles=MANAGERS,
+          responses={200: s.CentreOut})
+def get_centre(principal: Principal) -> Any:
+    return jsonify(_centre_json(principal.centre))
+
+
+@endpoint("/centre", "PATCH", summary="Change the centre's name, address, ticket texts, rating "
+          "scale, default service time or priority groups", roles=ADMIN, body=s.CentrePatch,
+          responses={200: s.CentreOut})
+def update_centre(principal: Principal, body: s.CentrePatch) -> Any:
+    session = get_session()
+    changes = {k: v for k, v in body.model_dump(exclude_unset=True).items() if v is not None}
+    centre = admin.update_centre(session, principal.centre, changes)
+    answer = _centre_json(centre)
+    _commit(session, centre)
+    return jsonify(answer)

@@ -171,6 +171,30 @@ class FieldPatch(Body):
     is_open: bool | None = None
 
 
+class CentrePatch(Body):
+    name: Name | None = None
+    address: Annotated[str, Field(max_length=300), LINE, OPTIONAL_NAME] | None = None
+    ticket_header: Annotated[str, Field(max_length=300), LINE, OPTIONAL_NAME] | None = None
+    ticket_footer: Annotated[str, Field(max_length=300), LINE, OPTIONAL_NAME] | None = None
+    rating_scale: Literal[3, 4] | None = None
+    default_service_s: Annotated[int, Field(ge=30, le=7200)] | None = None
+    priority_categories: Annotated[list[Annotated[str, Field(max_length=32)]],
+                                   Field(max_length=10)] | None = None
+
+
+class CentreOut(Out):
+    code: str
+    name: str
+    address: str
+    timezone: str
+    ticket_header: str
+    ticket_footer: str
+    rating_scale: int
+    default_service_s: int
+    priority_categories: list[str]
+    opening_hours: dict[str, list[tuple[str, str]]]
+
+
 class ImportQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

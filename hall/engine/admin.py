@@ -25,6 +25,7 @@ from hall.models import CounterField
 from hall.models import Device
 from hall.models import Field
 from hall.models import User
+from hall.models.centre import DEFAULT_PRIORITY_CATEGORIES
 from hall.models.vocabulary import PrintStatus
 
 
@@ -240,3 +241,30 @@ def set_opening_hours(session: Session, centre: Centre, days: dict[str, list[tup
     own.opening_hours = {day: [list(pair) for pair in pairs] for day, pairs in days.items()}
     session.flush()
     return dict(own.opening_hours)
+
+
+CENTRE_TEXTS = {"name": ("Tên trung tâm", True), "address": ("Địa chỉ", False),
+                "ticket_header": ("Dòng đầu vé", False), "ticket_footer": ("Dòng cuối vé", False)}
+
+
+def update_centre(session: Session, centre: Centre, changes: dict[str, object]) -> Centre:
+    """Change the centre's names and printed texts, its rating scale, the service time
+    assumed before there is history, and which priority groups kiosks offer. The code and
+    the time zone stay (service days and reports hang on them)."""
+    own = session.merge(centre)  # the request's centre may be a remembered copy
+    for key, value in changes.items():
+        if key in CENTRE_TEXTS:
+            what, required = CENTRE_TEXTS[key]
+            value = readable(str(value), what, required)
+        elif key == "priority_categories":
+            unknown = set(value) - set(DEFAULT_PRIORITY_CATEGORIES)  # type: ignore[call-overload]
+            if unknown:
+                raise Invalid("Nhóm ưu tiên không có: " + ", ".join(sorted(unknown)),
+                              "unknown_priority_category")
+            value = list(dict.fromkeys(value))  # type: ignore[call-overload]
+        elif key not in ("rating_scale", "default_service_s"):
+            raise Invalid(f"Không đổi được '{key}' của trung tâm", "invalid_body")
+        setattr(own, key, value)
+    session.flush()
+    events.record(session, events.FieldsChanged(own.id))  # kiosks show the new texts
+    return own

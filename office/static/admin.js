@@ -139,6 +139,60 @@
     }, fail);
   });
 
+  /* ---- centre ---- */
+  var DAYS = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật"];
+  (function buildHours() {
+    var box = $("hours");
+    DAYS.forEach(function (name, day) {
+      var label = document.createElement("label"), input = document.createElement("input");
+      input.name = "day" + day; input.maxLength = 80; input.placeholder = "07:30-11:30, 13:30-17:00";
+      label.appendChild(document.createTextNode(name + " "));
+      label.appendChild(input);
+      box.appendChild(label);
+    });
+  })();
+  function loadCentre() {
+    return Promise.all([api("GET", "/centre"), api("GET", "/centre/display")]).then(function (both) {
+      var c = both[0], form = $("centre-form").elements;
+      ["name", "address", "ticket_header", "ticket_footer"].forEach(function (k) { form[k].value = c[k]; });
+      form.rating_scale.value = String(c.rating_scale);
+      form.default_service_min.value = Math.round(c.default_service_s / 60);
+      form.ticker.value = both[1].ticker;
+      var days = c.opening_hours || {};
+      form.always.checked = Object.keys(days).length === 0;
+      DAYS.forEach(function (_, day) {
+        form["day" + day].value = (days[String(day)] || []).map(function (p) { return p[0] + "-" + p[1]; }).join(", ");
+      });
+    }, fail);
+  }
+  function parseHours(form) {
+    if (form.always.checked) { return {}; }
+    var days = {};
+    DAYS.forEach(function (name, day) {
+      var text = form["day" + day].value.trim();
+      if (!text) { return; }
+      days[String(day)] = text.split(",").map(function (part) {
+        var pair = part.trim().split("-").map(function (t) { return t.trim(); });
+        if (pair.length !== 2) { throw new Error(name + ": viết giờ như 07:30-11:30"); }
+        return pair;
+      });
+    });
+    return days;
+  }
+  $("centre-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var form = event.target.elements, days;
+    try { days = parseHours(form); } catch (error) { say(error.message); return; }
+    api("PATCH", "/centre", {name: form.name.value.trim(), address: form.address.value.trim(),
+                             ticket_header: form.ticket_header.value.trim(),
+                             ticket_footer: form.ticket_footer.value.trim(),
+                             rating_scale: Number(form.rating_scale.value),
+                             default_service_s: Number(form.default_service_min.value || 5) * 60})
+      .then(function () { return api("PUT", "/centre/opening-hours", {days: days}); })
+      .then(function () { return api("PUT", "/centre/display", {ticker: form.ticker.value.trim()}); })
+      .then(function () { say("Đã lưu thông tin trung tâm", "info"); loadCentre(); }, fail);
+  });
+
   /* ---- counters ---- */
   function loadCounters() {
     return api("GET", "/queue").then(function (queue) {
@@ -276,7 +330,7 @@
   $("audit-form").elements.from.value = today; $("audit-form").elements.to.value = today;
 
   /* ---- tabs ---- */
-  var loaders = {fields: loadFields, counters: loadCounters, devices: loadDevices, users: loadUsers,
+  var loaders = {fields: loadFields, centre: loadCentre, counters: loadCounters, devices: loadDevices, users: loadUsers,
                  tokens: loadTokens, audit: loadAudit};
   function show(tab) {
     Array.prototype.forEach.call(document.querySelectorAll("#tabs button"), function (b) {
