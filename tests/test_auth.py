@@ -37,6 +37,7 @@ ENDPOINTS = [
     ("GET", "/tokens", None, {"admin"}),
     ("GET", "/users", None, {"admin", "manager"}),
     ("GET", "/centre", None, {"admin", "manager"}),
+    ("POST", "/devices/5/test-print", None, {"admin"}),
     ("PATCH", "/centre", {"ticket_footer": "Xin cảm ơn"}, {"admin"}),
     ("PATCH", "/users/officer3", {"full_name": "Lê Văn C"}, {"admin"}),
     ("PATCH", "/fields/DD", {"icon": "map"}, {"admin"}),

@@ -24,6 +24,7 @@ from tests.factories import build_world
 from tests.factories import post
 from tests.fake_printer import FakePrinter
 from tests.fake_printer import raster_images
+from tests.test_api import check_error
 
 
 @pytest.fixture
@@ -201,3 +202,36 @@ def test_served_url() -> None:
     assert served_url("192.168.1.10", 8000) == "http://192.168.1.10:8000"
     lan = served_url("0.0.0.0", 5000)
     assert lan.startswith("http://") and lan.endswith(":5000") and "0.0.0.0" not in lan
+
+
+def test_a_test_print_from_the_administration(hall: Any) -> None:
+    """The test button prints a sample ticket on the kiosk's real printer address, records
+    the printer's state, and explains the kiosks it cannot print on."""
+    app, world = hall
+    client = app.test_client()
+    admin = world.headers("admin")
+
+    def made(printer: str) -> int:
+        answer = post(client, world, "admin", "/devices",
+                      {"kind": "kiosk", "name": "Ki-ốt in thử", "printer": printer})
+        device_id: int = answer.get_json()["id"]
+        return device_id
+
+    with FakePrinter() as printer:
+        device = made(printer.address)
+        answer = client.post(f"/api/v1/devices/{device}/test-print", headers=admin)
+        assert answer.status_code == 200, answer.get_json()
+        assert answer.get_json() == {"printed": True, "printer_state": "online", "error": None}
+        [job] = printer.wait_for_jobs(1)
+        assert raster_images(job)  # a whole ticket image reached the printer
+    down = client.post(f"/api/v1/devices/{device}/test-print", headers=admin).get_json()
+    assert down["printed"] is False and down["error"] and down["printer_state"] == "offline"
+    listed = client.get("/api/v1/devices", headers=world.headers("manager")).get_json()
+    assert next(d for d in listed if d["id"] == device)["printer_state"] == "offline"
+    check_error(client.post(f"/api/v1/devices/{made('agent')}/test-print", headers=admin), 409,
+                "printer_is_agent")
+    check_error(client.post(f"/api/v1/devices/{made('none')}/test-print", headers=admin), 409,
+                "no_printer")
+    check_error(client.post("/api/v1/devices/99999/test-print", headers=admin), 404)
+    check_error(client.post(f"/api/v1/devices/{device}/test-print",
+                            headers=world.headers("manager")), 403)

@@ -28,7 +28,9 @@ from hall.models import ApiToken
 from hall.models import Centre
 from hall.models import User
 from hall.read import serialize
+from hall.store.db import end
 from hall.web import announce
+from hall.web import print_worker
 from hall.web.database import get_session
 from printer import transport
 
@@ -273,3 +275,13 @@ def update_centre(principal: Principal, body: s.CentrePatch) -> Any:
     answer = _centre_json(centre)
     _commit(session, centre)
     return jsonify(answer)
+
+
+@endpoint("/devices/<int:device_id>/test-print", "POST", summary="Print a sample ticket on a "
+          "kiosk's printer now", roles=ADMIN,
+          responses={200: s.TestPrintOut, 404: s.ErrorOut, 409: s.ErrorOut})
+def test_print(principal: Principal, device_id: int) -> Any:
+    end(get_session())  # nothing is held while the printer works
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    error, state = print_worker.test_print(app, principal.centre, device_id)
+    return jsonify({"printed": error is None, "printer_state": state, "error": error})

@@ -195,6 +195,12 @@ class CentreOut(Out):
     opening_hours: dict[str, list[tuple[str, str]]]
 
 
+class TestPrintOut(Out):
+    printed: bool
+    printer_state: str
+    error: str | None
+
+
 class ImportQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

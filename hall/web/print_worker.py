@@ -16,6 +16,9 @@ from sqlalchemy import select
 
 from hall.engine import print_jobs
 from hall.engine.clock import app_now
+from hall.engine.clock import local_iso
+from hall.engine.errors import Conflict
+from hall.engine.errors import NotFound
 from hall.models import Device
 from hall.models import PrintJob
 from hall.models.vocabulary import PrintStatus
@@ -64,6 +67,38 @@ def attempt(app: Flask, job_id: int) -> str:
         session.commit()
         _report(job, device)
         return job.status
+
+
+def test_print(app: Flask, centre: Any, device_id: int) -> tuple[str | None, str]:
+    """Print a sample ticket on a kiosk's printer now (the administration's test button):
+    (error or None, the printer's state), recorded on the device. The printer is driven with
+    no transaction open."""
+    from printer.ticket import TicketDescription
+
+    moment = app_now(app.config)
+    with session_scope(app) as session:
+        device = session.get(Device, device_id)
+        if device is None or device.centre_id != centre.id or device.revoked_at is not None:
+            raise NotFound("Không có thiết bị này", "unknown_device")
+        if device.kind != "kiosk" or device.printer == "none":
+            raise Conflict("Thiết bị này không có máy in", "no_printer")
+        if device.printer == "agent":
+            raise Conflict("Máy in nối qua máy tính ki-ốt: hãy in thử từ máy tính đó",
+                           "printer_is_agent")
+        address = device.printer
+        end(session)
+        shown = local_iso(moment, centre.timezone) or ""
+        sample = TicketDescription(
+            centre=centre.name, field="VÉ IN THỬ · TEST PRINT", number="A000",
+            issued_at=f"{shown[11:16]} {shown[8:10]}/{shown[5:7]}/{shown[:4]}",
+            waiting_ahead=0, estimated_wait_min=0, track_url="", header=centre.ticket_header,
+            footer=centre.ticket_footer, width=app.config.get("TICKET_WIDTH", 576))
+        error, state = _print(render(sample), address, app.config.get("PRINT_TIMEOUT_S", 8))
+        write(session)
+        device = session.get_one(Device, device_id, populate_existing=True)
+        device.printer_state, device.printer_checked_at = state, moment
+        session.commit()
+    return error, state
 
 
 def _print(image: Any, address: str, timeout: float) -> tuple[str | None, str]:

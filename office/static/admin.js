@@ -222,6 +222,19 @@
             say("Đã thu hồi " + d.name, "info"); loadDevices();
           }, fail);
         }) : "";
+        if (isAdmin && d.kind === "kiosk" && d.printer !== "none" && d.printer !== "agent") {
+          var actions = document.createElement("span");
+          actions.appendChild(button("In thử", function () {
+            say("Đang in thử…", "info");
+            api("POST", "/devices/" + d.id + "/test-print").then(function (result) {
+              say(result.printed ? "Đã in thử trên " + d.name : "Không in được: " + result.error,
+                  result.printed ? "info" : "error");
+              loadDevices();
+            }, fail);
+          }));
+          actions.appendChild(revoke);
+          revoke = actions;
+        }
         var kind = d.kind === "display" && d.counter ? "Màn hình trên quầy" : (KINDS[d.kind] || d.kind);
         var printer = d.kind !== "kiosk" ? "" : d.printer === "none" ? "Không có" :
           d.printer === "agent" ? "Qua máy tính ki-ốt" : d.printer;
