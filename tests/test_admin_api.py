@@ -131,3 +131,30 @@ def test_centre_settings(client: FlaskClient, world: World) -> None:
     check_error(patch(client, world, "admin", "/centre", {"rating_scale": 5}), 400)
     check_error(patch(client, world, "admin", "/centre", {"name": "   "}), 400)
     check_error(patch(client, world, "manager", "/centre", {"address": "x"}), 403)
+
+
+def test_devices_last_seen(sqlite_url: str, clock: Any) -> None:
+    """A device's page connected is noted as seen (every HALL_DEVICE_SEEN_S), and again when
+    it leaves; a device never connected shows none."""
+    from tests.conftest import make_app
+    from tests.factories import build_world
+
+    app = make_app(sqlite_url, clock, DEVICE_SEEN_S=0.2)
+    try:
+        world = build_world(app, clock.now)
+        client = app.test_client()
+
+        def seen() -> dict[str, object]:
+            rows = client.get("/api/v1/devices", headers=world.headers("admin")).get_json()
+            return {row["name"]: row["last_seen_at"] for row in rows}
+
+        assert seen()["display"] is None
+        display = socketio.test_client(app, auth={"token": world.tokens["display"]})
+        deadline = time.monotonic() + 5
+        while seen()["display"] is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert seen()["display"] == "2026-03-02T09:00:00+07:00"
+        assert seen()["kiosk"] is None
+        display.disconnect()
+    finally:
+        app.extensions["hall.engine"].dispose()

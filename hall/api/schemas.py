@@ -434,6 +434,7 @@ class DeviceState(Out):
     printer_state: str
     printer_checked_at: str | None
     print_jobs_waiting: int
+    last_seen_at: str | None
 
 
 class FieldOut(Out):

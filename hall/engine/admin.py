@@ -230,6 +230,7 @@ def devices_with_printers(session: Session, centre: Centre) -> list[dict[str, ob
         "printer": d.printer, "printer_state": d.printer_state,
         "printer_checked_at": local_iso(d.printer_checked_at, centre.timezone),
         "print_jobs_waiting": waiting.get(d.id, 0),
+        "last_seen_at": local_iso(d.last_seen_at, centre.timezone),
     } for d in devices]  # fmt: skip
 
 

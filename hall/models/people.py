@@ -75,6 +75,8 @@ class Device(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    # When its page was last connected (hall.web.realtime keeps it every DEVICE_SEEN_S).
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
 
     __table_args__ = (
         CheckConstraint("kind IN ('kiosk', 'display', 'tablet')", name="kind"),

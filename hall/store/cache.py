@@ -36,7 +36,7 @@ WATCHED = (Centre, User, Device, ApiToken, Field, Counter, CounterField)
 # is written after every printed ticket, and forgetting everything on each would cost every
 # following request its token, field and counter queries.
 VOLATILE: dict[type, frozenset[str]] = {
-    Device: frozenset({"printer_state", "printer_checked_at"}),
+    Device: frozenset({"printer_state", "printer_checked_at", "last_seen_at"}),
 }
 V = TypeVar("V")
 M = TypeVar("M")

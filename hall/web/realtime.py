@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -16,6 +17,7 @@ from flask_socketio import emit
 from flask_socketio import join_room
 from sqlalchemy import or_
 from sqlalchemy import select
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from hall.engine import auth
@@ -243,6 +245,8 @@ class _Sweeper:
         self.lock = threading.Lock()
         self.watched: dict[str, tuple[Flask, tuple[Any, ...]]] = {}
         self.running = False
+        self.left: dict[Flask, set[int]] = {}  # devices gone since the last "seen" write
+        self.seen_written: dict[Flask, float] = {}
 
     def watch(self, app: Flask, sid: str, key: tuple[Any, ...]) -> None:
         with self.lock:
@@ -253,7 +257,9 @@ class _Sweeper:
 
     def forget(self, sid: str) -> None:
         with self.lock:
-            self.watched.pop(sid, None)
+            app, key = self.watched.pop(sid, (None, ()))
+            if app is not None and key[0] == "device":
+                self.left.setdefault(app, set()).add(key[1])
 
     def loop(self) -> None:
         while True:
@@ -262,6 +268,10 @@ class _Sweeper:
                 by_app: dict[Flask, dict[str, tuple[Any, ...]]] = {}
                 for sid, (app, key) in self.watched.items():
                     by_app.setdefault(app, {})[sid] = key
+                for app in self.left:
+                    by_app.setdefault(app, {})
+            for app, keys in by_app.items():
+                self._note_seen(app, keys)
             for app, keys in by_app.items():
                 try:
                     with session_scope(app) as session:
@@ -272,6 +282,27 @@ class _Sweeper:
                 for sid in gone:
                     self.forget(sid)
                     socketio.server.disconnect(sid, namespace="/")
+
+
+    def _note_seen(self, app: Flask, keys: dict[str, tuple[Any, ...]]) -> None:
+        """Every DEVICE_SEEN_S, one write: the devices connected now, and those that left
+        since, were last seen now (the administration's device list shows it)."""
+        moment = time.monotonic()
+        if moment - self.seen_written.get(app, 0.0) < float(app.config.get("DEVICE_SEEN_S", 30)):
+            return
+        self.seen_written[app] = moment
+        with self.lock:
+            ids = {key[1] for key in keys.values() if key[0] == "device"} | self.left.pop(app, set())
+        if not ids:
+            return
+        try:
+            with session_scope(app, writing=True) as session:
+                session.execute(update(Device).where(Device.id.in_(sorted(ids)))
+                                .values(last_seen_at=app_now(app.config))
+                                .execution_options(synchronize_session=False))
+                session.commit()
+        except Exception:
+            app.logger.exception("could not note when devices were last seen")
 
 
 def _revoked(session: Session, keys: dict[str, tuple[Any, ...]]) -> list[str]:

@@ -240,7 +240,9 @@
           d.printer === "agent" ? "Qua máy tính ki-ốt" : d.printer;
         return [kind, d.name, d.counter || "", printer,
                 d.kind === "kiosk" && d.printer !== "none" ? (PRINTER_STATES[d.printer_state] || d.printer_state) : "",
-                d.kind === "kiosk" ? d.print_jobs_waiting : "", revoke];
+                d.kind === "kiosk" ? d.print_jobs_waiting : "",
+                d.last_seen_at ? d.last_seen_at.slice(11, 16) + " " + d.last_seen_at.slice(8, 10) + "/" +
+                  d.last_seen_at.slice(5, 7) : "Chưa kết nối", revoke];
       }));
     }, fail);
   }
