@@ -58,8 +58,10 @@ user_group = click.Group("user", help="Manage users.")
               help="Read the password from standard input.")
 @click.option("--full-name", default="")
 @click.option("--centre", "centre_code", default=None, help="Centre code (default: the first).")
+@click.option("--all-centres", is_flag=True,
+              help="A province's administrator: works on every centre of this server.")
 def user_add(name: str, role: str, password_stdin: bool, full_name: str,
-             centre_code: str | None) -> None:
+             centre_code: str | None, all_centres: bool) -> None:
     """Add a user; the password is read from standard input."""
     password = sys.stdin.readline().rstrip("\r\n")
     if len(password) < 8:
@@ -67,7 +69,7 @@ def user_add(name: str, role: str, password_stdin: bool, full_name: str,
     with session_scope(_app(), writing=True) as session:
         try:
             admin.add_user(session, _centre(session, centre_code), name, role, password,
-                           utcnow(), full_name)
+                           utcnow(), full_name, all_centres)
         except HallError as exc:
             raise click.ClickException(exc.message) from None
         session.commit()

@@ -39,7 +39,7 @@ def page() -> Any:
     centre = get_session().get_one(Centre, user.centre_id)
     config = {
         "csrf": logins.csrf_token(),
-        "user": {"username": user.username, "role": user.role},
+        "user": {"username": user.username, "role": user.role, "all_centres": user.all_centres},
         "centre": {"code": centre.code, "name": centre.name},
         "labels": vocabulary.labels_for_pages(),
     }

@@ -154,3 +154,34 @@ def test_centre_settings_from_the_browser(hall: tuple[Server, World], page: Any)
     assert "6" not in centre["opening_hours"]  # Sunday: closed
     assert server.api("GET", "/centre/display", world.tokens["display"]).json()["ticker"] == \
         "Chào mừng quý khách"
+
+
+def test_a_province_admin_picks_the_centre(tmp_path: Path, page: Any) -> None:
+    from hall.engine import admin
+    from hall.models import Centre
+    from hall.models import Field
+    from hall.store.db import session_scope
+
+    url = f"sqlite:///{tmp_path / 'hall.sqlite'}"
+    app = make_app(url)
+    build_world(app, Clock().now)
+    build_world(app, Clock().now, "C2")
+    with session_scope(app, writing=True) as session:
+        home = session.query(Centre).filter_by(code="default").one()
+        admin.add_user(session, home, "so-noi-vu", "admin", PASSWORD, Clock().now,
+                       all_centres=True)
+        c2 = session.query(Centre).filter_by(code="C2").one()
+        session.query(Field).filter_by(centre_id=c2.id, code="HT").update({"name": "Hộ tịch xã C2"})
+        session.commit()
+    app.extensions["hall.engine"].dispose()
+    with Server(url) as server:
+        page.goto(server.url + "/counter/login?next=/admin")
+        page.fill("input[name=username]", "so-noi-vu")
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]")
+        fields = page.locator("#fields tbody").first
+        expect(fields).to_contain_text("Hộ tịch")
+        expect(fields).not_to_contain_text("Hộ tịch xã C2")
+        expect(page.locator("#centre-pick option")).to_have_count(2)
+        page.select_option("#centre-pick", "C2")
+        expect(fields).to_contain_text("Hộ tịch xã C2")

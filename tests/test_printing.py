@@ -235,3 +235,6 @@ def test_a_test_print_from_the_administration(hall: Any) -> None:
     check_error(client.post("/api/v1/devices/99999/test-print", headers=admin), 404)
     check_error(client.post(f"/api/v1/devices/{device}/test-print",
                             headers=world.headers("manager")), 403)
+    log = client.get("/api/v1/audit", query_string={"from": "2026-03-02", "to": "2026-03-02",
+                                                    "action": "test_print"}, headers=admin).get_json()
+    assert len(log) == 2  # the two made; the refused ones left no entry

@@ -14,6 +14,7 @@ from hall.api import schemas as s
 from hall.api.common import now
 from hall.api.spec import endpoint
 from hall.engine import admin
+from hall.engine import audit
 from hall.engine import displays
 from hall.engine import events
 from hall.engine import imports
@@ -23,6 +24,7 @@ from hall.engine.auth import Principal
 from hall.engine.auth import issue_user_token
 from hall.engine.clock import local_iso
 from hall.engine.errors import Duplicate
+from hall.engine.errors import Forbidden
 from hall.engine.errors import Invalid
 from hall.models import ApiToken
 from hall.models import Centre
@@ -143,8 +145,10 @@ def set_display_settings(principal: Principal, body: s.DisplaySettingsIn) -> Any
           responses={**CREATED, 201: s.UserOut})
 def create_user(principal: Principal, body: s.UserIn) -> Any:
     session = get_session()
+    if body.all_centres and not principal.officer().all_centres:
+        raise Forbidden("Chỉ quản trị viên cấp tỉnh tạo được người dùng cấp tỉnh")
     user = admin.add_user(session, principal.centre, body.username, body.role, body.password,
-                          now(), body.full_name)
+                          now(), body.full_name, body.all_centres)
     _commit(session)
     return jsonify(serialize.user_json(user)), 201
 
@@ -281,7 +285,31 @@ def update_centre(principal: Principal, body: s.CentrePatch) -> Any:
           "kiosk's printer now", roles=ADMIN,
           responses={200: s.TestPrintOut, 404: s.ErrorOut, 409: s.ErrorOut})
 def test_print(principal: Principal, device_id: int) -> Any:
-    end(get_session())  # nothing is held while the printer works
+    session = get_session()
+    noted = audit.set_aside(session)  # written only if the test print was made
+    end(session)  # nothing is held while the printer works
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     error, state = print_worker.test_print(app, principal.centre, device_id)
+    for entry in noted:
+        audit.intend(session, entry)
+    session.commit()
     return jsonify({"printed": error is None, "printer_state": state, "error": error})
+
+
+@endpoint("/centres", "GET", summary="The centres the caller works on (every one for a "
+          "province's administrator)", roles=MANAGERS, responses={200: [s.CentreRef]})
+def list_centres(principal: Principal) -> Any:
+    centres = admin.visible_centres(get_session(), principal.user, principal.centre)
+    return jsonify([{"code": c.code, "name": c.name} for c in centres])
+
+
+@endpoint("/centres", "POST", summary="Add a centre (a province's administrator)", roles=ADMIN,
+          body=s.CentreIn, responses={201: s.CentreRef, 409: s.ErrorOut})
+def create_centre(principal: Principal, body: s.CentreIn) -> Any:
+    if not principal.officer().all_centres:
+        raise Forbidden("Chỉ quản trị viên cấp tỉnh thêm được trung tâm")
+    session = get_session()
+    centre = admin.add_centre(session, body.code, body.name, body.timezone)
+    answer = {"code": centre.code, "name": centre.name}
+    _commit(session)
+    return jsonify(answer), 201

@@ -171,6 +171,13 @@ class FieldPatch(Body):
     is_open: bool | None = None
 
 
+class CentreIn(Body):
+    code: Code
+    name: Name
+    timezone: Annotated[str, Field(max_length=64, pattern=r"^[A-Za-z_]+(/[A-Za-z0-9_+-]+)*$")] = \
+        "Asia/Ho_Chi_Minh"
+
+
 class CentrePatch(Body):
     name: Name | None = None
     address: Annotated[str, Field(max_length=300), LINE, OPTIONAL_NAME] | None = None
@@ -234,6 +241,7 @@ class UserPatch(Body):
 class UserIn(Body):
     username: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.@-]+$")]
     role: Literal["admin", "manager", "officer"]
+    all_centres: bool = False
     password: Annotated[str, Field(min_length=8, max_length=200), LINE]
     full_name: Annotated[str, Field(max_length=200), LINE, OPTIONAL_NAME] = ""
 
@@ -513,6 +521,7 @@ class UserOut(Out):
     role: str
     full_name: str
     active: bool
+    all_centres: bool = False
 
 
 class TokenOut(Out):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from collections.abc import Callable
@@ -23,7 +24,9 @@ from hall.engine import audit
 from hall.engine import auth
 from hall.engine import text
 from hall.engine.clock import app_now
+from hall.engine.errors import Forbidden
 from hall.engine.errors import Invalid
+from hall.engine.errors import NotFound
 from hall.engine.errors import Unauthorized
 from hall.engine.tickets import by_tracking_token
 from hall.models import Centre
@@ -105,7 +108,25 @@ def caller() -> str:
     return "address:" + (request.remote_addr or "")
 
 
+CENTRE_HEADER = "X-Hall-Centre"
+
+
 def authenticate() -> auth.Principal:
+    """The caller, working on their centre, or, for a province's administrator, on the
+    centre the X-Hall-Centre header names."""
+    principal = _caller()
+    chosen = request.headers.get(CENTRE_HEADER)
+    if chosen is None or chosen == principal.centre.code:
+        return principal
+    if principal.user is None or not principal.user.all_centres:
+        raise Forbidden("Chỉ quản trị viên cấp tỉnh được làm việc với trung tâm khác")
+    centre = auth.centre_by_code(get_session(), chosen) if text.is_clean(chosen) else None
+    if centre is None:
+        raise NotFound("Không có trung tâm này", "unknown_centre")
+    return dataclasses.replace(principal, centre=centre)
+
+
+def _caller() -> auth.Principal:
     header = request.headers.get("Authorization", "")
     if not header:
         from hall.web import logins
@@ -185,7 +206,7 @@ def endpoint(rule: str, method: str, *, summary: str, roles: frozenset[str],
 _BY_ENDPOINT: dict[str, Operation] = {}
 # Answers every operation may give besides the ones it declares (see `_operation`), and
 # those of every operation that writes (a body too large; the write gate's wait timed out).
-COMMON = (400, 401, 403)
+COMMON = (400, 401, 403, 404)  # 404: X-Hall-Centre naming no centre
 WRITES = (413, 503)
 
 

@@ -130,13 +130,15 @@ def add_device(session: Session, centre: Centre, kind: str, name: str, now: date
 
 
 def add_user(session: Session, centre: Centre, username: str, role: str, password: str,
-             now: datetime, full_name: str = "") -> User:
+             now: datetime, full_name: str = "", all_centres: bool = False) -> User:
     full_name = readable(full_name, "Họ tên", required=False)
     if session.scalar(select(User.id).where(User.username == username)) is not None:
         raise Duplicate("Tên đăng nhập đã tồn tại", "duplicate_username")
+    if all_centres and role != "admin":
+        raise Invalid("Chỉ quản trị viên mới làm việc được với mọi trung tâm", "invalid_body")
     user = User(
         centre_id=centre.id, username=username, role=role, full_name=full_name,
-        password_hash=auth.hash_password(password), created_at=now,
+        password_hash=auth.hash_password(password), created_at=now, all_centres=all_centres,
     )  # fmt: skip
     session.add(user)
     session.flush()
@@ -269,3 +271,27 @@ def update_centre(session: Session, centre: Centre, changes: dict[str, object]) 
     session.flush()
     events.record(session, events.FieldsChanged(own.id))  # kiosks show the new texts
     return own
+
+
+def add_centre(session: Session, code: str, name: str, timezone: str) -> Centre:
+    """A new centre on this server (a province's administrator adds them)."""
+    from zoneinfo import ZoneInfo
+    from zoneinfo import ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise Invalid("Múi giờ không có", "unknown_timezone") from None
+    if session.scalar(select(Centre.id).where(Centre.code == code)) is not None:
+        raise Duplicate("Mã trung tâm đã có", "duplicate_centre")
+    centre = Centre(code=code, name=readable(name, "Tên trung tâm"), timezone=timezone)
+    session.add(centre)
+    session.flush()
+    return centre
+
+
+def visible_centres(session: Session, user: User | None, own: Centre) -> list[Centre]:
+    """The centres a caller works on: every one for a province's administrator, else theirs."""
+    if user is not None and user.all_centres:
+        return list(session.scalars(select(Centre).order_by(Centre.code)))
+    return [own]

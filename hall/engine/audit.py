@@ -39,6 +39,13 @@ def intend(session: Session, entry: Entry) -> None:
     session.info.setdefault(_KEY, []).append(entry)
 
 
+def set_aside(session: Session) -> list[Entry]:
+    """The actions noted so far, taken off the session: for a view that must end its
+    transaction before its work is done (printing); `intend` them again once it succeeded."""
+    taken: list[Entry] = session.info.pop(_KEY, [])
+    return taken
+
+
 def record(session: Session, entry: Entry) -> None:
     """Write an entry now, in the session's transaction (the caller commits)."""
     session.add(AuditEntry(**_clean(entry)))

@@ -104,6 +104,21 @@ def issue_user_token(session: Session, user: User, now: datetime) -> str:
     return token
 
 
+_centres: cache.Remembered[Centre] = cache.Remembered()
+
+
+def centre_by_code(session: Session, code: str) -> Centre | None:
+    """A centre by its code (remembered like the principals)."""
+    remembered = _centres.get(session, code)
+    if remembered is not None:
+        return cache.attach(session, remembered)
+    generation = cache.generation()
+    centre = session.scalar(select(Centre).where(Centre.code == code))
+    if centre is not None:
+        _centres.put(session, code, cache.snapshot(centre), generation)
+    return centre
+
+
 _principals: cache.Remembered[tuple[str, Centre, User | None, Device | None]] = (
     cache.Remembered()
 )

@@ -11,6 +11,7 @@ from sqlalchemy import CheckConstraint
 from sqlalchemy import ForeignKey
 from sqlalchemy import Integer
 from sqlalchemy import String
+from sqlalchemy import false
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
@@ -37,6 +38,8 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # Browser sessions opened before the current epoch are over (logout, password reset).
     session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # A province's administrator: may work on every centre, one chosen per request.
+    all_centres: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     __table_args__ = (CheckConstraint("role IN ('admin', 'manager', 'officer')", name="role"),)
 

@@ -164,7 +164,7 @@ def waiting_json(session: Session, centre: Centre, now: datetime) -> dict[str, A
 
 def user_json(user: User) -> dict[str, Any]:
     return {"username": user.username, "role": user.role, "full_name": user.full_name,
-            "active": user.active}
+            "active": user.active, "all_centres": user.all_centres}
 
 
 def device_json(device: Device, counter_number: int | None) -> dict[str, Any]:

@@ -11,7 +11,12 @@
   var PRINTER_STATES = {unknown: "Chưa rõ", online: "Sẵn sàng", offline: "Mất kết nối",
                         out_of_paper: "Hết giấy", paper_low: "Sắp hết giấy"};
 
-  function api(method, path, body) { return hall.api(method, path, body, {csrf: config.csrf}); }
+  // A province's administrator works on the centre chosen at the top; everyone else on theirs.
+  var centre = config.centre.code;
+  function centreHeaders() { return centre === config.centre.code ? {} : {"X-Hall-Centre": centre}; }
+  function api(method, path, body) {
+    return hall.api(method, path, body, {csrf: config.csrf}, centreHeaders());
+  }
 
   var messageTimer;
   function say(text, kind) {
@@ -95,8 +100,8 @@
     var xlsx = /\.xlsx$/i.test(importFile.name);
     return fetch("/api/v1/fields/import?save=" + (save ? "1" : "0"), {
       method: "POST", credentials: "same-origin", body: importFile,
-      headers: {"X-CSRF-Token": config.csrf, "Content-Type": xlsx ?
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/csv"}
+      headers: Object.assign({"X-CSRF-Token": config.csrf, "Content-Type": xlsx ?
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/csv"}, centreHeaders())
     }).then(function (response) {
       return response.json().then(function (data) {
         if (!response.ok && !data.rows) {
@@ -333,7 +338,8 @@
   $("audit-form").addEventListener("submit", function (event) { event.preventDefault(); loadAudit(); });
   $("audit-csv").addEventListener("click", function (event) {
     event.preventDefault();
-    fetch("/api/v1" + auditQuery("csv"), {credentials: "same-origin", headers: {"X-CSRF-Token": config.csrf}})
+    fetch("/api/v1" + auditQuery("csv"), {credentials: "same-origin",
+                                          headers: Object.assign({"X-CSRF-Token": config.csrf}, centreHeaders())})
       .then(function (r) { if (!r.ok) { throw new Error("Lỗi " + r.status); } return r.blob(); })
       .then(function (blob) {
         var a = document.createElement("a");
@@ -358,6 +364,23 @@
   Array.prototype.forEach.call(document.querySelectorAll("#tabs button"), function (b) {
     b.addEventListener("click", function () { show(b.dataset.tab); });
   });
+  if (config.user.all_centres) {
+    api("GET", "/centres").then(function (list) {
+      var pick = $("centre-pick");
+      pick.textContent = "";
+      list.forEach(function (c) {
+        var option = document.createElement("option");
+        option.value = c.code; option.textContent = c.name + " (" + c.code + ")";
+        pick.appendChild(option);
+      });
+      pick.value = centre;
+      pick.addEventListener("change", function () {
+        centre = pick.value;
+        var current = document.querySelector("#tabs button[aria-current=page]");
+        show(current ? current.dataset.tab : "fields");
+      });
+    }, fail);
+  }
   if (!isAdmin) {
     Array.prototype.forEach.call(document.querySelectorAll(".admin-only"), function (el) { el.hidden = true; });
   }
