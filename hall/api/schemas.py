@@ -337,17 +337,16 @@ class RatingIn(Body):
     comment: Annotated[str, Field(max_length=1000), TEXT] = ""
 
 
-class AuditQuery(BaseModel):
+class DayRange(BaseModel):
+    """from and to: service days, both included, at most 367 days apart, 2000 to 2099."""
+
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
     from_: date = Field(alias="from")
     to: date
-    user: Annotated[str, Field(max_length=64), LINE] | None = None
-    action: Annotated[str, Field(max_length=64, pattern=r"^[a-z_]+$")] | None = None
-    format: Literal["json", "csv"] = "json"
 
     @model_validator(mode="after")
-    def _range(self) -> AuditQuery:
+    def _range(self) -> DayRange:
         if not (date(2000, 1, 1) <= self.from_ and self.to <= date(2099, 12, 31)):
             raise ValueError("dates between 2000-01-01 and 2099-12-31")
         if self.to < self.from_:
@@ -355,6 +354,12 @@ class AuditQuery(BaseModel):
         if (self.to - self.from_).days > 366:
             raise ValueError("at most 367 days at once")
         return self
+
+
+class AuditQuery(DayRange):
+    user: Annotated[str, Field(max_length=64), LINE] | None = None
+    action: Annotated[str, Field(max_length=64, pattern=r"^[a-z_]+$")] | None = None
+    format: Literal["json", "csv"] = "json"
 
 
 class AuditOut(Out):
@@ -367,20 +372,8 @@ class AuditOut(Out):
     detail: dict[str, Any]
 
 
-class StatsQuery(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
-
-    from_: date = Field(alias="from")
-    to: date
+class StatsQuery(DayRange):
     by: Literal["field", "counter", "officer", "day", "hour"] = "field"
-
-    @model_validator(mode="after")
-    def _range(self) -> StatsQuery:
-        if self.to < self.from_:
-            raise ValueError("'to' is before 'from'")
-        if (self.to - self.from_).days > 366:
-            raise ValueError("at most 367 days at once")
-        return self
 
 
 # Responses (documentation; tests check real answers against them).

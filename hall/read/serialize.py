@@ -31,18 +31,12 @@ def ticket_json(session: Session, ticket: Ticket, centre: Centre, now: datetime,
         ahead = lines.waiting_ahead(session, ticket)
         wait = lines.estimated_wait_s(session, ticket, ahead, centre, now)
     return {
-        "id": ticket.id,
-        "number": ticket.number,
-        "field": {"code": ticket.field.code, "name": ticket.field.name},
-        "status": ticket.status,
-        "priority": ticket.priority,
+        **public_ticket_json(ticket, centre),
         "priority_category": ticket.priority_category,
         "source": ticket.source,
         "issued_at": local_iso(ticket.issued_at, tz),
-        "called_at": local_iso(ticket.called_at, tz),
         "started_at": local_iso(ticket.started_at, tz),
         "finished_at": local_iso(ticket.finished_at, tz),
-        "counter": ticket.counter.number if ticket.counter else None,
         "waiting_ahead": ahead,
         "estimated_wait_s": wait,
         "track_url": f"/t/{ticket.tracking_token}",
@@ -53,7 +47,8 @@ def ticket_json(session: Session, ticket: Ticket, centre: Centre, now: datetime,
 
 def public_ticket_json(ticket: Ticket, centre: Centre) -> dict[str, Any]:
     """The public ticket: what a hall's screens, devices and other citizens may see of a
-    ticket (no tracking link, no record codes, no times but the call's)."""
+    ticket (no tracking link, no record codes, no times but the call's); the whole ticket
+    (`ticket_json`) begins with it."""
     return {
         "id": ticket.id,
         "number": ticket.number,

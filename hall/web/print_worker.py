@@ -77,7 +77,7 @@ def test_print(app: Flask, centre: Any, device_id: int) -> tuple[str | None, str
 
     moment = app_now(app.config)
     with session_scope(app) as session:
-        device = session.get(Device, device_id)
+        device = session.get(Device, device_id) if 1 <= device_id <= 2**31 - 1 else None
         if device is None or device.centre_id != centre.id or device.revoked_at is not None:
             raise NotFound("Không có thiết bị này", "unknown_device")
         if device.kind != "kiosk" or device.printer == "none":
