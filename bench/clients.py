@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import time
 from collections.abc import Awaitable
 from collections.abc import Callable
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
@@ -35,6 +38,19 @@ class Delivery:
 SETTLE_S = 0.4
 
 
+@contextmanager
+def quiet_gc() -> Iterator[None]:
+    """No garbage collection in the load generator while it times: a full collection of its
+    200 clients' objects took about 100 ms and landed in the measured p99 (of hall and of
+    the yardstick alike). Both are measured this way."""
+    gc.collect()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
@@ -49,7 +65,8 @@ def hammer(url: str, headers: dict[str, str], body: dict[str, Any] | None, clien
            seconds: float) -> Load:
     """Requests per second answered 201 from `clients` concurrent clients, each sending its next
     request when the previous answer came; the time of every request."""
-    return asyncio.run(_hammer(url, headers, body, clients, seconds))
+    with quiet_gc():
+        return asyncio.run(_hammer(url, headers, body, clients, seconds))
 
 
 async def _hammer(url: str, headers: dict[str, str], body: dict[str, Any] | None,
@@ -148,7 +165,8 @@ def hall_calls(base: str, tokens: dict[str, str], displays: int, calls: int) -> 
     async def trigger(http: aiohttp.ClientSession, index: int) -> None:
         await _post(http, api + "/counters/1/call-next", officer)
 
-    return asyncio.run(_deliveries(base, {"token": tokens["display"]}, displays, calls, trigger,
+    with quiet_gc():
+        return asyncio.run(_deliveries(base, {"token": tokens["display"]}, displays, calls, trigger,
                                    before))
 
 
@@ -159,4 +177,5 @@ def bare_calls(base: str, payload: dict[str, Any], displays: int, calls: int) ->
     async def trigger(http: aiohttp.ClientSession, index: int) -> None:
         await _post(http, base + "/emit", body=payload)
 
-    return asyncio.run(_deliveries(base, None, displays, calls, trigger))
+    with quiet_gc():
+        return asyncio.run(_deliveries(base, None, displays, calls, trigger))
