@@ -107,7 +107,7 @@ def _instructions(session: Session, tokens: dict[str, str]) -> list[str]:
         lines.append(f"  tablet {number}: {base}/tablet?token={tokens[f'tablet:{number}']}"
                      "  (rating page: a later issue)")
     lines.append(f"  officer console: {base}/counter  (canbo1…canbo4, password {PASSWORD})")
-    lines.append(f"  admin:    (pages in a later issue) admin / quanly, password {PASSWORD}")
+    lines.append(f"  administration: {base}/admin  (admin changes, quanly reads; password {PASSWORD})")
     lines += ["", "API (Authorization: Bearer TOKEN), OpenAPI at /api/v1/openapi.json:"]
     for username, role, _ in USERS:
         lines.append(f"  {username:7} ({role}): {tokens[f'user:{username}']}")
