@@ -205,3 +205,66 @@ def test_a_page_of_another_site_cannot_open_a_socket(hall: tuple[Server, World, 
         except socketio.exceptions.ConnectionError:
             outcomes[name] = "refused"
     assert outcomes == {"evil": "refused", "look-alike": "refused", "own": "connected"}
+
+
+@pytest.fixture
+def fresh(tmp_path: Path) -> Iterator[tuple[Server, World, World]]:
+    """A server of its own: no counter busy from another test."""
+    path = tmp_path / "hall.sqlite"
+    app = make_app(f"sqlite:///{path}")
+    main, other = build_world(app, Clock().now), build_world(app, Clock().now, "C2")
+    app.extensions["hall.engine"].dispose()
+    with Server(f"sqlite:///{path}") as server:
+        yield server, main, other
+
+
+def test_who_hears_what(fresh: tuple[Server, World, World]) -> None:
+    """The socket permission matrix: after a call and a finish at counter 3, each kind of
+    connection hears exactly the events of its rooms, each ticket whole or public as its
+    reader may see it; nobody hears another centre, another counter's tablet or another
+    citizen's room."""
+    server, world, other = fresh
+    officer = world.tokens["officer3"]
+    mine = server.api("POST", "/tickets", world.tokens["kiosk"], json={"field": "DD"}).json()
+    theirs = server.api("POST", "/tickets", world.tokens["kiosk"], json={"field": "CT"}).json()
+    server.api("POST", "/counters/3/open", officer)
+    who = {
+        "admin": world.tokens["admin"], "officer3": officer, "officer1": world.tokens["officer1"],
+        "kiosk": world.tokens["kiosk"], "display": world.tokens["display"],
+        "door1": world.tokens["door1"], "tablet3": world.tokens["tablet3"],
+        "tablet1": world.tokens["tablet1"], "phone": mine["track_url"].rsplit("/", 1)[1],
+        "other phone": theirs["track_url"].rsplit("/", 1)[1],
+        "other centre": other.tokens["display"],
+    }
+    listeners = {name: Listener(server.url, token) for name, token in who.items()}
+    try:
+        for listener in listeners.values():
+            listener.wait_for("state")
+        called = server.api("POST", "/counters/3/call-next", officer)
+        assert called.status_code == 200 and called.json()["id"] == mine["id"], called.text
+        server.api("POST", "/counters/3/finish", officer)
+        listeners["tablet3"].wait_for("rating.requested")
+        listeners["display"].wait_for("ticket.updated")
+        time.sleep(0.6)  # stray deliveries and the coalesced queue.changed
+        heard = {name: set(listener.names()) - {"state"} for name, listener in listeners.items()}
+        staff = {"ticket.called", "ticket.updated", "queue.changed"}
+        assert heard == {
+            "admin": staff, "officer3": staff, "officer1": staff, "kiosk": staff,
+            "display": staff, "door1": staff,
+            "tablet3": {"ticket.called", "ticket.updated", "rating.requested"},
+            "tablet1": set(), "phone": {"ticket.called", "ticket.updated"},
+            "other phone": set(), "other centre": set(),
+        }, heard
+
+        def whole(name: str) -> list[bool]:
+            return ["track_url" in event["ticket"]
+                    for event in listeners[name].events("ticket.called")]
+
+        # a connection in both the centre's and the counter's room hears the call both ways
+        assert sorted(whole("officer3")) == [False, True]
+        for name in ("admin", "officer1", "kiosk", "display", "door1"):
+            assert whole(name) == [False], name
+        assert whole("tablet3") == [True] and whole("phone") == [True]
+    finally:
+        server.api("POST", "/counters/3/close", officer)
+        close_all(list(listeners.values()))

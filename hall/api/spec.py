@@ -49,8 +49,8 @@ bp.record_once(lambda state: state.app.url_map.converters.update(int=AsciiIntege
 ERRORS = {
     400: "Invalid body or parameters", 401: "No or bad token",
     403: "The token may not do this", 404: "No such thing",
-    409: "The state forbids it",
-    422: "The Idempotency-Key was used for another request", 413: "The body is larger than the server takes",
+    409: "The state forbids it", 413: "The body is larger than the server takes",
+    422: "The Idempotency-Key was used for another request (or, for an import, a row is wrong)",
     429: "Too many requests", 503: "The database is busy; try again in a moment",
 }  # fmt: skip
 
