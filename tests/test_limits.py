@@ -122,3 +122,17 @@ def test_redis_shares_the_counts(sqlite_url: str, clock: Clock) -> None:
     finally:
         for app in apps:
             app.extensions["hall.engine"].dispose()
+
+
+def test_a_dead_redis_does_not_stop_the_kiosks(sqlite_url: str, clock: Clock) -> None:
+    """The counts' store gone (Redis down): tickets are still issued, the miss is logged."""
+    app = make_app(sqlite_url, clock, ISSUE_LIMIT="2 per minute",
+                   RATELIMIT_STORAGE_URI="redis://127.0.0.1:1/0")  # nothing listens there
+    try:
+        world = build_world(app, clock.now)
+        client = app.test_client()
+        statuses = [client.post("/api/v1/tickets", json={"field": "HT"},
+                                headers=world.headers("kiosk")).status_code for _ in range(3)]
+        assert statuses == [201, 201, 201]
+    finally:
+        app.extensions["hall.engine"].dispose()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.factories import World
@@ -70,3 +71,18 @@ def test_the_queue_carries_public_tickets_only(client: FlaskClient, world: World
         busy = [c["ticket"] for c in answer.get_json()["counters"] if c["ticket"]]
         assert [set(ticket) for ticket in busy] == [PUBLIC]
         assert all(set(call["ticket"]) == PUBLIC for call in answer.get_json()["recent"])
+
+
+def test_a_tracking_token_of_an_earlier_day_opens_nothing(app: Flask, client: FlaskClient,
+                                                          world: World, clock: Any) -> None:
+    from hall.web.sockets import socketio
+
+    mine = issue(client, world, "HT")
+    tracking = mine["track_url"].rsplit("/", 1)[1]
+    assert _get(client, tracking, f"/tickets/{mine['id']}").status_code == 200
+    today = socketio.test_client(app, auth={"token": tracking})
+    assert today.is_connected()
+    today.disconnect()
+    clock.advance(24 * 3600)
+    assert _get(client, tracking, f"/tickets/{mine['id']}").status_code == 401
+    assert not socketio.test_client(app, auth={"token": tracking}).is_connected()

@@ -93,7 +93,7 @@ def test_events_reach_their_rooms_and_no_others(hall: tuple[Server, World, World
         called = server.api("POST", "/counters/1/call-next", officer).json()
         assert called["id"] == ticket["id"]
         public = {key: called[key] for key in PUBLIC_TICKET}
-        for name, whole in (("display", False), ("tablet1", True), ("door1", False),
+        for name, whole in (("display", False), ("tablet1", False), ("door1", False),
                             ("phone", True)):
             event = listeners[name].wait_for("ticket.called")[0]
             assert event["ticket"] == (called if whole else public), name
@@ -251,7 +251,7 @@ def test_who_hears_what(fresh: tuple[Server, World, World]) -> None:
         assert heard == {
             "admin": staff, "officer3": staff, "officer1": staff, "kiosk": staff,
             "display": staff, "door1": staff,
-            "tablet3": {"ticket.called", "ticket.updated", "rating.requested"},
+            "tablet3": {"ticket.called", "ticket.updated", "rating.requested"},  # public
             "tablet1": set(), "phone": {"ticket.called", "ticket.updated"},
             "other phone": set(), "other centre": set(),
         }, heard
@@ -264,7 +264,9 @@ def test_who_hears_what(fresh: tuple[Server, World, World]) -> None:
         assert sorted(whole("officer3")) == [False, True]
         for name in ("admin", "officer1", "kiosk", "display", "door1"):
             assert whole(name) == [False], name
-        assert whole("tablet3") == [True] and whole("phone") == [True]
+        assert whole("tablet3") == [False] and whole("phone") == [True]
+        request = listeners["tablet3"].wait_for("rating.requested")[0]
+        assert "track_url" not in request["ticket"] and request["ticket"]["id"] == mine["id"]
     finally:
         server.api("POST", "/counters/3/close", officer)
         close_all(list(listeners.values()))

@@ -157,7 +157,7 @@ def create_user(principal: Principal, body: s.UserIn) -> Any:
           roles=ADMIN, responses={**CREATED, 201: s.TokenOut, 429: s.ErrorOut}, limit="token")
 def create_token(principal: Principal, username: str) -> Any:
     session = get_session()
-    user = admin.find_user(session, principal.centre, username)
+    user = admin.find_user(session, principal.centre, username, principal.officer())
     token = issue_user_token(session, user, now())
     _commit(session)
     return jsonify({"token": token}), 201
@@ -181,7 +181,8 @@ def list_tokens(principal: Principal) -> Any:
           roles=ADMIN, responses={200: s.TokenInfoOut, 404: s.ErrorOut})
 def revoke_token(principal: Principal, token_id: int) -> Any:
     session = get_session()
-    token, user = admin.revoke_user_token(session, principal.centre, token_id, now())
+    token, user = admin.revoke_user_token(session, principal.centre, token_id, now(),
+                                          principal.officer())
     _commit(session)
     return jsonify(_token_json(token, user, principal.centre))
 

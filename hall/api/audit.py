@@ -25,6 +25,12 @@ COLUMNS = ("at", "username", "device", "address", "action", "target", "detail")
 HEADINGS = ("Thời điểm", "Người dùng", "Thiết bị", "Địa chỉ", "Việc làm", "Đối tượng", "Chi tiết")
 
 
+def _cell(value: str) -> str:
+    """A cell Excel shows as text: one starting like a formula (a username typed into the
+    login form can be anything) is kept from being evaluated."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
 @endpoint("/audit", "GET", summary="Who did what, when and from where (newest first, at most "
           "1000 entries); format=csv for a file", query=s.AuditQuery,
           roles=frozenset({"manager", "admin"}), responses={200: [s.AuditOut]},
@@ -45,8 +51,8 @@ def get_audit(principal: Principal, query: s.AuditQuery) -> Any:
     writer = csv.writer(out)
     writer.writerow(HEADINGS)
     for row in rows:
-        writer.writerow([json.dumps(row[c], ensure_ascii=False) if c == "detail" else
-                         ("" if row[c] is None else row[c]) for c in COLUMNS])
+        writer.writerow([_cell(json.dumps(row[c], ensure_ascii=False) if c == "detail" else
+                               ("" if row[c] is None else str(row[c]))) for c in COLUMNS])
     name = f"nhat-ky-{query.from_.isoformat()}-{query.to.isoformat()}.csv"
     # UTF-8 with its byte order mark: Excel then reads Vietnamese correctly.
     return Response(out.getvalue().encode("utf-8-sig"), mimetype="text/csv",

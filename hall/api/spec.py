@@ -24,6 +24,7 @@ from hall.engine import audit
 from hall.engine import auth
 from hall.engine import text
 from hall.engine.clock import app_now
+from hall.engine.clock import service_day
 from hall.engine.errors import Forbidden
 from hall.engine.errors import Invalid
 from hall.engine.errors import NotFound
@@ -118,7 +119,8 @@ def authenticate() -> auth.Principal:
     chosen = request.headers.get(CENTRE_HEADER)
     if chosen is None or chosen == principal.centre.code:
         return principal
-    if principal.user is None or not principal.user.all_centres:
+    user = principal.user
+    if user is None or not user.all_centres or user.role != "admin":
         raise Forbidden("Chỉ quản trị viên cấp tỉnh được làm việc với trung tâm khác")
     centre = auth.centre_by_code(get_session(), chosen) if text.is_clean(chosen) else None
     if centre is None:
@@ -142,7 +144,9 @@ def _caller() -> auth.Principal:
         ticket = by_tracking_token(session, token.strip())
         if ticket is not None:
             centre = session.get_one(Centre, ticket.centre_id)
-            return auth.Principal(auth.CITIZEN, centre, ticket=ticket)
+            # a ticket of an earlier day no longer opens anything (its page answers 410)
+            if ticket.service_day == service_day(app_now(current_app.config), centre.timezone):
+                return auth.Principal(auth.CITIZEN, centre, ticket=ticket)
     if principal is None:
         raise Unauthorized()
     return principal

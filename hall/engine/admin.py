@@ -14,6 +14,7 @@ from hall.engine import text
 from hall.engine.counters import find_counter
 from hall.engine.errors import Conflict
 from hall.engine.errors import Duplicate
+from hall.engine.errors import Forbidden
 from hall.engine.errors import Invalid
 from hall.engine.errors import NotFound
 from hall.engine.errors import UnknownField
@@ -50,6 +51,10 @@ def add_field(session: Session, centre: Centre, code: str, name: str, **options:
         raise Duplicate("Mã lĩnh vực đã tồn tại", "duplicate_code")
     if options.get("prefix") is None and options.get("block_start") is None:
         options["prefix"] = _free_prefix(session, centre)
+    elif options.get("prefix") is not None and session.scalar(
+            select(Field.id).where(Field.centre_id == centre.id,
+                                   Field.prefix == options["prefix"])) is not None:
+        raise Duplicate("Tiền tố này đã có lĩnh vực khác dùng", "duplicate_prefix")
     if options.get("position") is None:  # new fields go last on the kiosk
         last = session.scalar(select(func.max(Field.position)).where(Field.centre_id == centre.id))
         options["position"] = 0 if last is None else last + 1
@@ -154,7 +159,7 @@ def update_user(session: Session, centre: Centre, username: str, by: User,
                 changes: dict[str, object]) -> User:
     """Change a user's full name, role, active flag or password. A deactivation or a new
     password ends every browser session of that user; an admin cannot lock themselves out."""
-    user = find_user(session, centre, username)
+    user = find_user(session, centre, username, by)
     if user.id == by.id and ("active" in changes or "role" in changes):
         raise Conflict("Không tự khóa hay tự đổi vai trò của chính mình", "self")
     for key, value in changes.items():
@@ -163,6 +168,8 @@ def update_user(session: Session, centre: Centre, username: str, by: User,
                 user.full_name = readable(str(value), "Họ tên", required=False)
             case "role":
                 user.role = str(value)
+                if user.role != "admin":  # only an admin works across centres
+                    user.all_centres = False
             case "active":
                 user.active = bool(value)
                 if not user.active:
@@ -176,10 +183,14 @@ def update_user(session: Session, centre: Centre, username: str, by: User,
     return user
 
 
-def find_user(session: Session, centre: Centre, username: str) -> User:
+def find_user(session: Session, centre: Centre, username: str, by: User | None = None) -> User:
+    """The centre's user; a province's administrator is out of reach of anyone who is not
+    one (a centre's admin could otherwise take a token or a password of theirs)."""
     user = session.scalar(select(User).where(User.username == username))
     if user is None or user.centre_id != centre.id:
         raise NotFound("Không có người dùng này", "unknown_user")
+    if by is not None and user.all_centres and not by.all_centres:
+        raise Forbidden("Chỉ quản trị viên cấp tỉnh thay đổi được người dùng cấp tỉnh")
     return user
 
 
@@ -190,14 +201,18 @@ def user_tokens(session: Session, centre: Centre) -> list[tuple[ApiToken, User]]
     return [(token, user) for token, user in rows]
 
 
-def revoke_user_token(session: Session, centre: Centre, token_id: int, now: datetime
-                      ) -> tuple[ApiToken, User]:
+def revoke_user_token(session: Session, centre: Centre, token_id: int, now: datetime,
+                      by: User | None = None) -> tuple[ApiToken, User]:
     """Revoke a user's API token (once; revoking again changes nothing)."""
+    if not 1 <= token_id <= 2**31 - 1:
+        raise NotFound("Không có mã truy cập này", "unknown_token")
     row = session.execute(select(ApiToken, User).join(User, User.id == ApiToken.user_id)
                           .where(ApiToken.id == token_id, User.centre_id == centre.id)).first()
     if row is None:
         raise NotFound("Không có mã truy cập này", "unknown_token")
     token, user = row
+    if by is not None and user.all_centres and not by.all_centres:
+        raise Forbidden("Chỉ quản trị viên cấp tỉnh thu hồi được mã của người dùng cấp tỉnh")
     if token.revoked_at is None:
         token.revoked_at = now
     return token, user

@@ -56,7 +56,8 @@ def publish(session: Session, centre: Centre, happened: list[events.Event]) -> N
                               [sockets.tablet_room(ticket.counter_id or 0)]))
             case events.CounterChanged(counter):
                 current = counters.current_ticket(session, counter)
-                for public, rooms in ((True, [sockets.centre_room(centre.id)]),
+                for public, rooms in ((True, [sockets.centre_room(centre.id),
+                                              sockets.tablet_room(counter.id)]),
                                       (False, [sockets.counter_room(counter.id)])):
                     payload = {"counter": serialize.counter_json(session, counter, centre, now,
                                                                  current, public)}
@@ -82,7 +83,7 @@ def _rating_request(session: Session, centre: Centre, ticket: Any, now: datetime
     assert ticket.counter is not None
     officer = session.get(User, ticket.officer_id) if ticket.officer_id else None
     return {
-        "ticket": serialize.ticket_json(session, ticket, centre, now),
+        "ticket": serialize.public_ticket_json(ticket, centre),  # a device: the public ticket
         "counter": serialize.counter_brief(ticket.counter),
         "officer": serialize.officer_json(officer),
     }

@@ -54,9 +54,14 @@ def check(kind: str, *keys: str) -> None:
     item = parse(config[_SETTING[kind]])
     strategy = current_app.extensions["hall.limiter"].limiter
     scope = (config["RATELIMIT_KEY_PREFIX"], kind, *keys)
-    if strategy.hit(item, *scope):
+    try:
+        if strategy.hit(item, *scope):
+            return
+        reset = strategy.get_window_stats(item, *scope).reset_time
+    except Exception:  # the count's store (Redis) is down: a kiosk still gets its number
+        current_app.logger.warning("rate limit not counted: its store did not answer",
+                                   exc_info=True)
         return
-    reset = strategy.get_window_stats(item, *scope).reset_time
     raise TooManyRequests(retry_after=max(1, math.ceil(reset - time.time())))
 
 

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from hall.engine import auth
 from hall.engine import text
 from hall.engine.clock import app_now
+from hall.engine.clock import service_day
 from hall.engine.tickets import by_tracking_token
 from hall.models import ApiToken
 from hall.models import Centre
@@ -102,7 +103,7 @@ def rooms_for(session: Session, principal: auth.Principal) -> list[str]:
     if principal.device is not None:
         device = principal.device
         if device.kind == "tablet" and device.counter_id is not None:
-            return [counter_room(device.counter_id), tablet_room(device.counter_id)]
+            return [tablet_room(device.counter_id)]  # public tickets: a device, not staff
         if device.kind == "kiosk":
             return [centre_room(device.centre_id), kiosk_room(device.id)]
         return [centre_room(device.centre_id)]  # a hall or door screen: public tickets only
@@ -137,6 +138,8 @@ def on_connect(auth_payload: Any = None) -> None:
                 if ticket is None:
                     raise ConnectionRefusedError("unauthorized")
                 rooms, centre = [ticket_room(ticket)], session.get_one(Centre, ticket.centre_id)
+                if ticket.service_day != service_day(app_now(app.config), centre.timezone):
+                    raise ConnectionRefusedError("unauthorized")  # only today's ticket
             # Staff see whole tickets; screens, kiosks, tablets and citizens the public ones.
             public = principal is None or principal.user is None
             state = serialize.queue_json(session, centre, app_now(app.config), public)

@@ -43,14 +43,16 @@ def agent_room(device_id: int) -> str:
 
 def audiences(centre: Centre, ticket: Ticket) -> list[tuple[bool, list[str]]]:
     """Who hears of a ticket, and whether they get the public ticket: the centre's room
-    (screens, kiosks, every connection of the centre) the public one; the ticket's own room
-    (its citizen's tracking page) and the room of the counter serving it (its officer and
-    tablet) the whole one. A connection is in the centre's room or in a counter's, never
-    both for the same ticket, except an officer's console, which refetches on any event."""
-    private = [ticket_room(ticket)]
+    (screens, kiosks, every connection of the centre) and the counter's tablets the public
+    one; the ticket's own room (its citizen's tracking page) and the room of the counter
+    serving it (its officer) the whole one. A connection is in the centre's room or in a
+    counter's, never both for the same ticket, except an officer's, which hears it both ways
+    (the console refetches on any event)."""
+    public, private = [centre_room(centre.id)], [ticket_room(ticket)]
     if ticket.counter_id is not None:
+        public.append(tablet_room(ticket.counter_id))
         private.append(counter_room(ticket.counter_id))
-    return [(True, [centre_room(centre.id)]), (False, private)]
+    return [(True, public), (False, private)]
 
 
 def emit_now(event: str, payload: dict[str, Any], to: str | list[str]) -> None:
