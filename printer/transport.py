@@ -76,15 +76,21 @@ _DEVICE_FILE = re.compile(r"/dev/(usb/)?lp[0-9]{1,3}")
 _SERIAL_PORT = re.compile(r"/dev/tty(S|USB|ACM)[0-9]{1,3}")
 
 
+PRINTER_PORTS = range(9100, 9110)  # raw printing (JetDirect); other ports are other services
+
+
 def permitted(address: str, listed: Iterable[str] = ()) -> bool:
     """May a printer be given this address through the API? The operator's list
-    (HALL_PRINTERS) allows anything on it; otherwise only what a ticket printer can be: a
-    printer device file (/dev/usb/lpN, /dev/lpN), a serial port (/dev/ttyS|USB|ACM N), a USB
-    id, the kiosk's print agent, or a network printer at a private, loopback or link-local
-    IP address. Never an arbitrary file, nor a host on the internet."""
+    (HALL_PRINTERS) allows what is on it (a network entry without a port allows every port
+    of that host); otherwise only what a ticket printer can be: a printer device file
+    (/dev/usb/lpN, /dev/lpN), a serial port (/dev/ttyS|USB|ACM N), a USB id, the kiosk's
+    print agent, or a network printer at a private, loopback or link-local IP address on a
+    raw printing port (9100–9109). Never an arbitrary file, a host on the internet, or
+    another service of the server or the LAN (a test print sends bytes to the address)."""
     parsed = parse(address)
     bare = address.split("?", 1)[0]
-    if bare in {item.split("?", 1)[0] for item in listed}:
+    allowed = {item.split("?", 1)[0] for item in listed}
+    if bare in allowed or (parsed.kind == "network" and f"network://{parsed.target}" in allowed):
         return True
     match parsed.kind:
         case "none" | "agent" | "usb":
@@ -98,7 +104,8 @@ def permitted(address: str, listed: Iterable[str] = ()) -> bool:
                 ip = ipaddress.ip_address(parsed.target)
             except ValueError:
                 return False  # a name: only when the operator lists it
-            return ip.is_private or ip.is_loopback or ip.is_link_local
+            local = ip.is_private or ip.is_loopback or ip.is_link_local
+            return local and parsed.port in PRINTER_PORTS
     return False
 
 

@@ -88,7 +88,9 @@ def make_app(database_url: str, clock: Clock | None = None, **extra: Any) -> Fla
                               "CHECK_RESPONSES": True,  # answers match the OpenAPI document
                               "VOICE_CACHE": TEST_VOICE_CACHE,
                               # many tickets a minute per kiosk; tests/test_limits.py sets its own
-                              "ISSUE_LIMIT": "100000 per second", **extra}
+                              "ISSUE_LIMIT": "100000 per second",
+                              # the fake printers listen on any port of this machine
+                              "PRINTERS": "network://127.0.0.1", **extra}
     app = create_app(config)
     schema.upgrade(app.extensions["hall.engine"])
     with session_scope(app, writing=True) as session:

@@ -42,7 +42,8 @@ class Server:
                     "HALL_CHECK_RESPONSES": "1",
                     # the tests issue hundreds of tickets a minute per kiosk token; the limits
                     # themselves are tested with their own settings (tests/test_limits.py)
-                    "HALL_ISSUE_LIMIT": "100000 per second"}
+                    "HALL_ISSUE_LIMIT": "100000 per second",
+                    "HALL_PRINTERS": "network://127.0.0.1"}  # the fake printers' random ports
         self.env.pop("HALL_REDIS_URL", None)
         self.env.update(env or {})
         if redis_url:

@@ -91,16 +91,27 @@ def test_names_are_stored_nfc_and_trimmed(app: Flask, client: FlaskClient, world
     ("network://8.8.8.8:9100", False), ("network://printer.example.com:9100", False),
     ("network://192.168.1.50:9100", True), ("network://10.0.0.7", True),
     ("network://127.0.0.1:9100?confirm=no", True), ("usb://04b8:0202", True),
+    ("network://127.0.0.1:6379", False), ("network://192.168.1.50:5432", False),
     ("agent", True), ("none", True),
 ])
-def test_printer_addresses_are_allowed_or_refused(app: Flask, client: FlaskClient, world: World,
-                                                  address: str, allowed: bool) -> None:
+def test_printer_addresses_are_allowed_or_refused(sqlite_url: str, address: str,
+                                                  allowed: bool) -> None:
+    from tests.conftest import Clock
+    from tests.conftest import make_app
+    from tests.factories import build_world
+
+    app = make_app(sqlite_url, PRINTERS="")  # the defaults, without the tests' own printers
+    world = build_world(app, Clock().now)
+    client = app.test_client()
     answer = post(client, world, "admin", "/devices",
                   {"kind": "kiosk", "name": "Ki-ốt thử", "printer": address})
-    if allowed:
-        assert answer.status_code == 201, answer.get_json()
-    else:
-        check_error(answer, 400, "printer_not_allowed")
+    try:
+        if allowed:
+            assert answer.status_code == 201, answer.get_json()
+        else:
+            check_error(answer, 400, "printer_not_allowed")
+    finally:
+        app.extensions["hall.engine"].dispose()
 
 
 def test_the_operator_may_list_more_printers(sqlite_url: str) -> None:
@@ -108,13 +119,16 @@ def test_the_operator_may_list_more_printers(sqlite_url: str) -> None:
     from tests.conftest import make_app
     from tests.factories import build_world
 
-    app = make_app(sqlite_url, PRINTERS="network://printer.example.com:9100 file:///srv/t.bin")
+    app = make_app(sqlite_url, PRINTERS="network://printer.example.com:9100 file:///srv/t.bin "
+                                        "network://192.168.5.5")
     try:
         world = build_world(app, Clock().now)
         client = app.test_client()
         for address, status in (("network://printer.example.com:9100", 201),
                                 ("network://printer.example.com:9100?confirm=no", 201),
-                                ("file:///srv/t.bin", 201), ("file:///srv/other.bin", 400)):
+                                ("file:///srv/t.bin", 201), ("file:///srv/other.bin", 400),
+                                ("network://192.168.5.5:8000", 201),  # a host: every port
+                                ("network://192.168.5.6:8000", 400)):
             answer = post(client, world, "admin", "/devices",
                           {"kind": "kiosk", "name": "Ki-ốt", "printer": address})
             assert answer.status_code == status, (address, answer.get_json())
