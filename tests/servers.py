@@ -7,6 +7,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -14,6 +16,10 @@ from typing import Any
 import requests
 
 from tests.conftest import TEST_VOICE_CACHE
+from tests.conftest import Clock
+from tests.conftest import make_app
+from tests.factories import World
+from tests.factories import build_world
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -98,3 +104,16 @@ class Server:
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  trace: TracebackType | None) -> None:
         self.stop()
+
+
+@contextmanager
+def serving_worlds(folder: Path, *centres: str) -> Iterator[tuple[Server, list[World], str]]:
+    """A SQLite file in `folder` holding the test world (and one more world per centre
+    code given), served by a real `hall run`: (server, worlds, database URL)."""
+    url = f"sqlite:///{folder / 'hall.sqlite'}"
+    app = make_app(url)
+    worlds = [build_world(app, Clock().now)]
+    worlds += [build_world(app, Clock().now, code) for code in centres]
+    app.extensions["hall.engine"].dispose()
+    with Server(url) as server:
+        yield server, worlds, url

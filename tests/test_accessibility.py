@@ -5,29 +5,22 @@ administration, the login and start pages."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.browser import accessibility_problems
-from tests.conftest import Clock
-from tests.conftest import make_app
 from tests.factories import PASSWORD
 from tests.factories import World
-from tests.factories import build_world
 from tests.servers import Server
+from tests.servers import serving_worlds
 
 
 @pytest.fixture(scope="module")
 def hall(tmp_path_factory: Any) -> Iterator[tuple[Server, World]]:
-    path: Path = tmp_path_factory.mktemp("a11y") / "hall.sqlite"
-    app = make_app(f"sqlite:///{path}")
-    world = build_world(app, Clock().now)
-    app.extensions["hall.engine"].dispose()
-    with Server(f"sqlite:///{path}") as server:
-        yield server, world
+    with serving_worlds(tmp_path_factory.mktemp("a11y")) as (server, worlds, _):
+        yield server, worlds[0]
 
 
 def log_in(page: Any, server: Server, username: str, target: str) -> None:

@@ -18,18 +18,15 @@ from tests.factories import PASSWORD
 from tests.factories import World
 from tests.factories import build_world
 from tests.servers import Server
+from tests.servers import serving_worlds
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
 
 @pytest.fixture
 def hall(tmp_path: Path) -> Iterator[tuple[Server, World]]:
-    url = f"sqlite:///{tmp_path / 'hall.sqlite'}"
-    app = make_app(url)
-    world = build_world(app, Clock().now)
-    app.extensions["hall.engine"].dispose()
-    with Server(url) as server:
-        yield server, world
+    with serving_worlds(tmp_path) as (server, worlds, _):
+        yield server, worlds[0]
 
 
 def log_in_as_admin(page: Any, server: Server) -> None:

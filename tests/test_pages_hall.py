@@ -11,12 +11,10 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import Clock
-from tests.conftest import make_app
 from tests.factories import PASSWORD
 from tests.factories import World
-from tests.factories import build_world
 from tests.servers import Server
+from tests.servers import serving_worlds
 from tests.test_pages_kiosk import screenshot
 
 FLASH = re.compile(r"\bflash\b")
@@ -24,12 +22,8 @@ FLASH = re.compile(r"\bflash\b")
 
 @pytest.fixture
 def hall(tmp_path: Path) -> Iterator[tuple[Server, World, str]]:
-    url = f"sqlite:///{tmp_path / 'hall.sqlite'}"
-    app = make_app(url)
-    world = build_world(app, Clock().now)
-    app.extensions["hall.engine"].dispose()
-    with Server(url) as server:
-        yield server, world, url
+    with serving_worlds(tmp_path) as (server, worlds, url):
+        yield server, worlds[0], url
 
 
 def tv(chromium: Any, portrait: bool = False) -> Any:

@@ -10,21 +10,15 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import Clock
-from tests.conftest import make_app
 from tests.factories import World
-from tests.factories import build_world
 from tests.servers import Server
+from tests.servers import serving_worlds
 
 
 @pytest.fixture
 def hall(tmp_path: Path) -> Iterator[tuple[Server, World]]:
-    url = f"sqlite:///{tmp_path / 'hall.sqlite'}"
-    app = make_app(url)
-    world = build_world(app, Clock().now)
-    app.extensions["hall.engine"].dispose()
-    with Server(url) as server:
-        yield server, world
+    with serving_worlds(tmp_path) as (server, worlds, _):
+        yield server, worlds[0]
 
 
 def test_tracking_page_follows_the_ticket(hall: tuple[Server, World], page: Any) -> None:

@@ -16,13 +16,13 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.conftest import Clock
-from tests.conftest import make_app
 from tests.factories import PASSWORD
 from tests.factories import World
 from tests.factories import build_world
 from tests.factories import post
 from tests.listener import Listener
 from tests.servers import Server
+from tests.servers import serving_worlds
 from tests.test_api import check_error
 
 
@@ -59,12 +59,8 @@ def test_other_centres_are_out_of_reach(app: Flask, client: FlaskClient, world: 
 
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[tuple[Server, World, str]]:
-    url = f"sqlite:///{tmp_path / 'hall.sqlite'}"
-    app = make_app(url)
-    world = build_world(app, Clock().now)
-    app.extensions["hall.engine"].dispose()
-    with Server(url) as server:
-        yield server, world, url
+    with serving_worlds(tmp_path) as (server, worlds, url):
+        yield server, worlds[0], url
 
 
 def _dropped(client: socketio.Client, within: float = 4.0) -> bool:

@@ -19,6 +19,7 @@ from tests.factories import build_world
 from tests.listener import Listener
 from tests.listener import close_all
 from tests.servers import Server
+from tests.servers import serving_worlds
 
 
 @pytest.fixture(scope="module")
@@ -210,11 +211,7 @@ def test_a_page_of_another_site_cannot_open_a_socket(hall: tuple[Server, World, 
 @pytest.fixture
 def fresh(tmp_path: Path) -> Iterator[tuple[Server, World, World]]:
     """A server of its own: no counter busy from another test."""
-    path = tmp_path / "hall.sqlite"
-    app = make_app(f"sqlite:///{path}")
-    main, other = build_world(app, Clock().now), build_world(app, Clock().now, "C2")
-    app.extensions["hall.engine"].dispose()
-    with Server(f"sqlite:///{path}") as server:
+    with serving_worlds(tmp_path, "C2") as (server, (main, other), _):
         yield server, main, other
 
 

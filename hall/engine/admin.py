@@ -89,10 +89,13 @@ def update_field(session: Session, centre: Centre, code: str, changes: dict[str,
     return field
 
 
+PREFIX_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"  # no I or O: read as 1 and 0 on a ticket
+
+
 def _free_prefix(session: Session, centre: Centre) -> str:
     """The first letter no other field of the centre uses (A, B, …)."""
     used = set(session.scalars(select(Field.prefix).where(Field.centre_id == centre.id)))
-    for letter in "ABCDEFGHJKLMNPQRSTUVWXYZ":
+    for letter in PREFIX_LETTERS:
         if letter not in used:
             return letter
     raise Invalid("Hết chữ cái tiền tố; hãy chọn tiền tố", "prefix_required")

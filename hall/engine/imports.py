@@ -16,12 +16,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hall.engine import text
+from hall.engine.admin import PREFIX_LETTERS
 from hall.engine.errors import Invalid
 from hall.models import Centre
 from hall.models import Field
 
 MAX_ROWS = 500
-FREE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"  # as hall.engine.admin gives them
 _CODE = re.compile(r"[A-Za-z0-9_.-]{1,32}")
 _PREFIX = re.compile(r"[A-Z]{1,4}")
 # Column headings, in Vietnamese or English, written with or without diacritics.
@@ -105,7 +105,7 @@ def check(session: Session, centre: Centre, cells: list[list[str]]) -> list[Row]
         checked.append(_row(number, values, taken, prefixes, seen))
     for row in checked:  # a row without a prefix takes the first letter nobody uses,
         if not row.prefix:  # after every prefix the file names (two fields never share one)
-            free = next((letter for letter in FREE_LETTERS if letter not in prefixes), None)
+            free = next((letter for letter in PREFIX_LETTERS if letter not in prefixes), None)
             if free is None:
                 row.errors.append("hết chữ cái tiền tố; hãy ghi tiền tố")
             else:

@@ -53,18 +53,23 @@ def describe(session: Session, job: PrintJob, width: int, now: datetime) -> Tick
     centre = session.get_one(Centre, ticket.centre_id)
     ahead = lines.waiting_ahead(session, ticket) if ticket.status == TicketStatus.WAITING else 0
     wait_s = lines.estimated_wait_s(session, ticket, ahead, centre, now) if ahead else 0
-    issued = local_iso(ticket.issued_at, centre.timezone) or ""
     label = None
     if ticket.priority:
         label = PRIORITY_LABELS.get(ticket.priority_category or "", "Ưu tiên")
     return TicketDescription(
         centre=centre.name, field=ticket.field.name, number=ticket.number,
-        issued_at=f"{issued[11:16]} {issued[8:10]}/{issued[5:7]}/{issued[:4]}",
+        issued_at=printed_time(ticket.issued_at, centre.timezone),
         waiting_ahead=ahead, estimated_wait_min=-(-wait_s // 60),
         track_url=f"{job.base_url}/t/{ticket.tracking_token}" if job.base_url else "",
         priority_label=label,
         header=centre.ticket_header, footer=centre.ticket_footer, width=width,
     )  # fmt: skip
+
+
+def printed_time(moment: datetime, timezone: str) -> str:
+    """A time as a ticket prints it, in the centre's time zone: "09:05 02/03/2026"."""
+    shown = local_iso(moment, timezone) or ""
+    return f"{shown[11:16]} {shown[8:10]}/{shown[5:7]}/{shown[:4]}"
 
 
 PRIORITY_LABELS = {

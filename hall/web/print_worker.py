@@ -16,7 +16,6 @@ from sqlalchemy import select
 
 from hall.engine import print_jobs
 from hall.engine.clock import app_now
-from hall.engine.clock import local_iso
 from hall.engine.errors import Conflict
 from hall.engine.errors import NotFound
 from hall.models import Device
@@ -87,10 +86,9 @@ def test_print(app: Flask, centre: Any, device_id: int) -> tuple[str | None, str
                            "printer_is_agent")
         address = device.printer
         end(session)
-        shown = local_iso(moment, centre.timezone) or ""
         sample = TicketDescription(
             centre=centre.name, field="VÉ IN THỬ · TEST PRINT", number="A000",
-            issued_at=f"{shown[11:16]} {shown[8:10]}/{shown[5:7]}/{shown[:4]}",
+            issued_at=print_jobs.printed_time(moment, centre.timezone),
             waiting_ahead=0, estimated_wait_min=0, track_url="", header=centre.ticket_header,
             footer=centre.ticket_footer, width=app.config.get("TICKET_WIDTH", 576))
         error, state = _print(render(sample), address, app.config.get("PRINT_TIMEOUT_S", 8))
