@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 
-.PHONY: run test lint bench clean system-deps voice-deps
+.PHONY: run test lint bench clean system-deps voice-deps messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,11 @@ lint: $(VENV)/.installed
 
 test: lint system-deps
 	$(BIN)/pytest
+
+# After adding or changing a message: update the English catalogues (hall/translations),
+# translate the new entries (msgstr), then run it again to compile them.
+messages: $(VENV)/.installed
+	$(BIN)/python -m hall.web.catalogue
 
 bench: $(VENV)/.installed
 	$(BIN)/python -m bench.run

@@ -11,6 +11,7 @@ from hall import config
 from hall.web import database
 from hall.web import errors
 from hall.web import headers
+from hall.web import i18n
 from hall.web import limits
 from hall.web import logins
 from hall.web import pages
@@ -32,6 +33,7 @@ def build_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies,  # type: ignore[method-assign]
                                 x_host=proxies)
     database.init_app(app)
+    i18n.init_app(app)
     errors.register(app)
     logins.init_app(app)
     headers.init_app(app)

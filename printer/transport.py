@@ -14,6 +14,8 @@ from urllib.parse import urlsplit
 
 from PIL import Image
 
+from hall.messages import Msg
+
 
 class PrintFailed(RuntimeError):
     """The printer could not be reached, stopped mid-job or has no paper; retry the job.
@@ -55,7 +57,8 @@ def parse(address: str) -> Address:
     parts = urlsplit(address)
     options = parse_qs(parts.query, keep_blank_values=True)
     if set(options) - {"confirm"} or options.get("confirm", ["yes"])[-1] not in ("yes", "no"):
-        raise ValueError(f"unknown printer option in {address!r}; only confirm=yes|no")
+        raise ValueError(Msg("tùy chọn máy in không có trong %(address)s; chỉ có confirm=yes|no",
+                             address=repr(address)))
     confirm = options.get("confirm", ["yes"])[-1] == "yes"
     if parts.scheme == "network" and parts.hostname:
         return Address("network", parts.hostname, parts.port or 9100, confirm=confirm)
@@ -69,7 +72,7 @@ def parse(address: str) -> Address:
         return Address("serial", parts.path, confirm=confirm)
     if parts.scheme == "file" and parts.path and not options:
         return Address("file", parts.path)
-    raise ValueError(f"not a printer address: {address!r}")
+    raise ValueError(Msg("không phải địa chỉ máy in: %(address)s", address=repr(address)))
 
 
 _DEVICE_FILE = re.compile(r"/dev/(usb/)?lp[0-9]{1,3}")

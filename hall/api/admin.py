@@ -34,6 +34,7 @@ from hall.store.db import end
 from hall.web import announce
 from hall.web import print_worker
 from hall.web.database import get_session
+from hall.web.i18n import translate
 from printer import transport
 
 ADMIN = frozenset({"admin"})
@@ -245,14 +246,14 @@ def import_fields(principal: Principal, query: s.ImportQuery) -> Any:
     rows = imports.check(session, principal.centre, cells)
     ok = not any(row.errors for row in rows)
     if query.save == "0" or not ok:
-        answer = {"ok": ok, "saved": False, "rows": imports.as_json(rows)}
+        answer = {"ok": ok, "saved": False, "rows": imports.as_json(rows, translate)}
         return jsonify(answer), (200 if ok or query.save == "0" else 422)
     for row in rows:
         admin.add_field(session, principal.centre, row.code, row.name, name_en=row.name_en,
                         prefix=row.prefix, target_wait_s=row.target_wait_s,
                         daily_capacity=row.daily_capacity)
     _commit(session, principal.centre)
-    return jsonify({"ok": True, "saved": True, "rows": imports.as_json(rows)}), 201
+    return jsonify({"ok": True, "saved": True, "rows": imports.as_json(rows, translate)}), 201
 
 
 def _centre_json(centre: Centre) -> dict[str, Any]:

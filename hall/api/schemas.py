@@ -22,6 +22,7 @@ from pydantic_core import PydanticCustomError
 from pydantic_core import core_schema
 
 from hall.engine import text
+from hall.messages import N_
 from printer import transport
 
 
@@ -34,9 +35,7 @@ class NoControl:
 
     def _check(self, value: str) -> str:
         if not text.is_clean(value, multiline=self.multiline):
-            allowed = "" if self.multiline else " hay xuống dòng"
-            raise PydanticCustomError("control_character",
-                                      f"không được chứa ký tự điều khiển (như NUL{allowed})")
+            raise PydanticCustomError("control_character", "không được chứa ký tự điều khiển")
         return value
 
     def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
@@ -108,12 +107,12 @@ class FieldIn(Body):
     @model_validator(mode="after")
     def _numbering(self) -> FieldIn:
         if (self.block_start is None) != (self.block_end is None):
-            raise ValueError("block_start and block_end go together")
+            raise ValueError(N_("block_start và block_end phải đi cùng nhau"))
         if self.block_start is not None:
             if self.prefix is not None:
-                raise ValueError("a field numbers by prefix or by block, not both")
+                raise ValueError(N_("một lĩnh vực đánh số theo tiền tố hoặc theo dải số, không cả hai"))
             if self.block_end is not None and self.block_end < self.block_start:
-                raise ValueError("block_end is before block_start")
+                raise ValueError(N_("block_end nhỏ hơn block_start"))
         return self
 
 
@@ -150,11 +149,11 @@ class DeviceIn(Body):
     @model_validator(mode="after")
     def _tablet_counter(self) -> DeviceIn:
         if self.kind == "tablet" and self.counter is None:
-            raise ValueError("a tablet belongs to a counter")
+            raise ValueError(N_("máy tính bảng phải thuộc một quầy"))
         if self.printer is not None and self.kind != "kiosk":
-            raise ValueError("only a kiosk has a printer")
+            raise ValueError(N_("chỉ ki-ốt mới có máy in"))
         if (self.counters is not None or self.fields is not None) and self.kind != "display":
-            raise ValueError("only a display chooses counters and fields to show")
+            raise ValueError(N_("chỉ màn hình sảnh mới chọn quầy và lĩnh vực để hiện"))
         return self
 
 
@@ -259,7 +258,7 @@ class OpeningHoursIn(Body):
     def _ordered(self) -> OpeningHoursIn:
         for sessions in self.days.values():
             if any(start >= end for start, end in sessions):
-                raise ValueError("each session must end after it starts")
+                raise ValueError(N_("mỗi buổi phải kết thúc sau khi bắt đầu"))
         return self
 
 
@@ -283,7 +282,7 @@ class TransferIn(Body):
     @model_validator(mode="after")
     def _one_target(self) -> TransferIn:
         if (self.field is None) == (self.counter is None):
-            raise ValueError("give exactly one of field or counter")
+            raise ValueError(N_("hãy ghi đúng một trong hai: field hoặc counter"))
         return self
 
 
@@ -300,7 +299,7 @@ class DisplaySettingsIn(Body):
     @model_validator(mode="after")
     def _languages(self) -> DisplaySettingsIn:
         if self.call_languages is not None and len(set(self.call_languages)) != len(self.call_languages):
-            raise ValueError("a language is listed twice")
+            raise ValueError(N_("một ngôn ngữ được ghi hai lần"))
         return self
 
 
@@ -348,11 +347,11 @@ class DayRange(BaseModel):
     @model_validator(mode="after")
     def _range(self) -> DayRange:
         if not (date(2000, 1, 1) <= self.from_ and self.to <= date(2099, 12, 31)):
-            raise ValueError("dates between 2000-01-01 and 2099-12-31")
+            raise ValueError(N_("ngày phải từ 2000-01-01 đến 2099-12-31"))
         if self.to < self.from_:
-            raise ValueError("'to' is before 'from'")
+            raise ValueError(N_("'to' trước 'from'"))
         if (self.to - self.from_).days > 366:
-            raise ValueError("at most 367 days at once")
+            raise ValueError(N_("nhiều nhất 367 ngày một lần"))
         return self
 
 

@@ -30,6 +30,8 @@ from hall.engine.errors import Invalid
 from hall.engine.errors import NotFound
 from hall.engine.errors import Unauthorized
 from hall.engine.tickets import by_tracking_token
+from hall.messages import N_
+from hall.messages import Msg
 from hall.models import Centre
 from hall.store import db
 from hall.web import limits
@@ -73,10 +75,63 @@ class Operation:
 OPERATIONS: list[Operation] = []
 
 
-def _validation_message(exc: ValidationError) -> str:
+# pydantic's errors by type, in the catalogue's words (its own messages are English only).
+_PROBLEMS = {
+    "missing": N_("thiếu giá trị bắt buộc"),
+    "extra_forbidden": N_("trường này không có trong tài liệu API"),
+    "string_type": N_("phải là một chuỗi chữ"),
+    "string_too_short": N_("cần ít nhất %(min_length)s ký tự"),
+    "string_too_long": N_("dài quá %(max_length)s ký tự"),
+    "string_pattern_mismatch": N_("không đúng dạng cho phép"),
+    "int_type": N_("phải là một số nguyên"),
+    "int_parsing": N_("phải là một số nguyên"),
+    "int_from_float": N_("phải là một số nguyên"),
+    "float_type": N_("phải là một số"),
+    "float_parsing": N_("phải là một số"),
+    "bool_type": N_("phải là true hoặc false"),
+    "bool_parsing": N_("phải là true hoặc false"),
+    "greater_than": N_("phải lớn hơn %(gt)s"),
+    "greater_than_equal": N_("phải từ %(ge)s trở lên"),
+    "less_than": N_("phải nhỏ hơn %(lt)s"),
+    "less_than_equal": N_("không được quá %(le)s"),
+    "literal_error": N_("phải là một trong: %(expected)s"),
+    "enum": N_("phải là một trong: %(expected)s"),
+    "list_type": N_("phải là một danh sách"),
+    "too_short": N_("cần ít nhất %(min_length)s phần tử"),
+    "too_long": N_("nhiều nhất %(max_length)s phần tử"),
+    "dict_type": N_("phải là một đối tượng JSON"),
+    "model_type": N_("phải là một đối tượng JSON"),
+    "model_attributes_type": N_("phải là một đối tượng JSON"),
+    "date_type": N_("phải là một ngày dạng YYYY-MM-DD"),
+    "date_parsing": N_("phải là một ngày dạng YYYY-MM-DD"),
+    "date_from_datetime_parsing": N_("phải là một ngày dạng YYYY-MM-DD"),
+    "time_type": N_("phải là giờ dạng HH:MM"),
+    "time_parsing": N_("phải là giờ dạng HH:MM"),
+    "dict_attributes_type": N_("phải là một đối tượng JSON"),
+    "control_character": N_("không được chứa ký tự điều khiển"),
+    "invisible_character": N_("không được chứa ký tự vô hình hay ký tự điều khiển"),
+    "blank": N_("không được để trống"),
+}
+
+
+def _problem(error: Any) -> Msg:
+    kind = error["type"]
+    context = dict(error.get("ctx") or {})
+    if kind == "value_error":  # a validator's own ValueError: a Msg or a catalogue text
+        cause = context.get("error")
+        said = cause.args[0] if isinstance(cause, ValueError) and cause.args else str(cause)
+        return said if isinstance(said, Msg) else Msg(str(said))
+    if kind in _PROBLEMS:
+        values = {k: str(v).replace(" or ", ", ") for k, v in context.items()
+                  if f"%({k})s" in _PROBLEMS[kind]}
+        return Msg(_PROBLEMS[kind], **values)
+    return Msg(N_("giá trị không hợp lệ"))
+
+
+def _validation_message(exc: ValidationError) -> Msg:
     first = exc.errors(include_url=False)[0]
     where = ".".join(str(part) for part in first["loc"]) or "body"
-    return f"Dữ liệu không hợp lệ ở '{where}': {first['msg']}"
+    return Msg("Dữ liệu không hợp lệ ở '%(where)s': %(problem)s", where=where, problem=_problem(first))
 
 
 def parse_body(model: type[BaseModel]) -> BaseModel:
@@ -191,7 +246,7 @@ def endpoint(rule: str, method: str, *, summary: str, roles: frozenset[str],
             principal.require(roles)
             for name, value in kwargs.items():  # text path parameters reach queries
                 if isinstance(value, str) and not text.is_clean(value):
-                    raise Invalid(f"Tham số '{name}' chứa ký tự điều khiển", "invalid_parameters")
+                    raise Invalid("Tham số '%(name)s' chứa ký tự điều khiển", "invalid_parameters", name=name)
             if body is not None:
                 kwargs["body"] = parse_body(body)
             if query is not None:

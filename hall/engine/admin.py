@@ -19,6 +19,8 @@ from hall.engine.errors import Invalid
 from hall.engine.errors import NotFound
 from hall.engine.errors import UnknownField
 from hall.engine.tickets import find_field
+from hall.messages import N_
+from hall.messages import Msg
 from hall.models import ApiToken
 from hall.models import Centre
 from hall.models import Counter
@@ -35,17 +37,17 @@ def readable(name: str, what: str, required: bool = True) -> str:
     invisible or control character. The CLI and forms pass here as the API's schemas do."""
     name = text.tidy(name)
     if not text.is_visible(name):
-        raise Invalid(f"{what} chứa ký tự vô hình hay ký tự điều khiển", "invalid_name")
+        raise Invalid("%(what)s chứa ký tự vô hình hay ký tự điều khiển", "invalid_name", what=Msg(what))
     if required and not name:
-        raise Invalid(f"{what} không được để trống", "invalid_name")
+        raise Invalid("%(what)s không được để trống", "invalid_name", what=Msg(what))
     return name
 
 
 def add_field(session: Session, centre: Centre, code: str, name: str, **options: object) -> Field:
     """A new field of the centre; codes are unique within it."""
-    name = readable(name, "Tên lĩnh vực")
+    name = readable(name, N_("Tên lĩnh vực"))
     if isinstance(options.get("name_en"), str):
-        options["name_en"] = readable(str(options["name_en"]), "Tên tiếng Anh", required=False)
+        options["name_en"] = readable(str(options["name_en"]), N_("Tên tiếng Anh"), required=False)
     taken = session.scalar(select(Field.id).where(Field.centre_id == centre.id, Field.code == code))
     if taken is not None:
         raise Duplicate("Mã lĩnh vực đã tồn tại", "duplicate_code")
@@ -78,11 +80,11 @@ def update_field(session: Session, centre: Centre, code: str, changes: dict[str,
         raise UnknownField()
     for key, value in changes.items():
         if key not in FIELD_CHANGES:
-            raise Invalid(f"Không đổi được '{key}' của lĩnh vực", "invalid_body")
+            raise Invalid("Không đổi được '%(key)s' của lĩnh vực", "invalid_body", key=key)
         if key == "name":
-            value = readable(str(value), "Tên lĩnh vực")
+            value = readable(str(value), N_("Tên lĩnh vực"))
         elif key == "name_en":
-            value = readable(str(value), "Tên tiếng Anh", required=False)
+            value = readable(str(value), N_("Tên tiếng Anh"), required=False)
         setattr(field, key, value)
     session.flush()
     events.record(session, events.FieldsChanged(centre.id), events.WaitingChanged(centre.id))
@@ -104,7 +106,7 @@ def _free_prefix(session: Session, centre: Centre) -> str:
 def add_counter(session: Session, centre: Centre, number: int, name: str,
                 field_codes: list[str]) -> Counter:
     """A new counter serving the given fields in that order."""
-    name = readable(name, "Tên quầy", required=False)
+    name = readable(name, N_("Tên quầy"), required=False)
     taken = session.scalar(
         select(Counter.id).where(Counter.centre_id == centre.id, Counter.number == number)
     )
@@ -125,7 +127,7 @@ def add_device(session: Session, centre: Centre, kind: str, name: str, now: date
                counter_number: int | None = None, printer: str | None = None
                ) -> tuple[Device, str]:
     """A new device and its token (returned once, stored hashed)."""
-    name = readable(name, "Tên thiết bị")
+    name = readable(name, N_("Tên thiết bị"))
     counter = find_counter(session, centre.id, counter_number) if counter_number else None
     token, digest = auth.new_token(auth.DEVICE_TOKEN)
     device = Device(
@@ -139,7 +141,7 @@ def add_device(session: Session, centre: Centre, kind: str, name: str, now: date
 
 def add_user(session: Session, centre: Centre, username: str, role: str, password: str,
              now: datetime, full_name: str = "", all_centres: bool = False) -> User:
-    full_name = readable(full_name, "Họ tên", required=False)
+    full_name = readable(full_name, N_("Họ tên"), required=False)
     if session.scalar(select(User.id).where(User.username == username)) is not None:
         raise Duplicate("Tên đăng nhập đã tồn tại", "duplicate_username")
     if all_centres and role != "admin":
@@ -168,7 +170,7 @@ def update_user(session: Session, centre: Centre, username: str, by: User,
     for key, value in changes.items():
         match key:
             case "full_name":
-                user.full_name = readable(str(value), "Họ tên", required=False)
+                user.full_name = readable(str(value), N_("Họ tên"), required=False)
             case "role":
                 user.role = str(value)
                 if user.role != "admin":  # only an admin works across centres
@@ -181,7 +183,7 @@ def update_user(session: Session, centre: Centre, username: str, by: User,
                 user.password_hash = auth.hash_password(str(value))
                 user.session_epoch += 1
             case _:
-                raise Invalid(f"Không đổi được '{key}' của người dùng", "invalid_body")
+                raise Invalid("Không đổi được '%(key)s' của người dùng", "invalid_body", key=key)
     session.flush()
     return user
 
@@ -264,8 +266,8 @@ def set_opening_hours(session: Session, centre: Centre, days: dict[str, list[tup
     return dict(own.opening_hours)
 
 
-CENTRE_TEXTS = {"name": ("Tên trung tâm", True), "address": ("Địa chỉ", False),
-                "ticket_header": ("Dòng đầu vé", False), "ticket_footer": ("Dòng cuối vé", False)}
+CENTRE_TEXTS = {"name": (N_("Tên trung tâm"), True), "address": (N_("Địa chỉ"), False),
+                "ticket_header": (N_("Dòng đầu vé"), False), "ticket_footer": (N_("Dòng cuối vé"), False)}
 
 
 def update_centre(session: Session, centre: Centre, changes: dict[str, object]) -> Centre:
@@ -280,11 +282,11 @@ def update_centre(session: Session, centre: Centre, changes: dict[str, object]) 
         elif key == "priority_categories":
             unknown = set(value) - set(DEFAULT_PRIORITY_CATEGORIES)  # type: ignore[call-overload]
             if unknown:
-                raise Invalid("Nhóm ưu tiên không có: " + ", ".join(sorted(unknown)),
-                              "unknown_priority_category")
+                raise Invalid("Nhóm ưu tiên không có: %(names)s", "unknown_priority_category",
+                              names=", ".join(sorted(unknown)))
             value = list(dict.fromkeys(value))  # type: ignore[call-overload]
         elif key not in ("rating_scale", "default_service_s"):
-            raise Invalid(f"Không đổi được '{key}' của trung tâm", "invalid_body")
+            raise Invalid("Không đổi được '%(key)s' của trung tâm", "invalid_body", key=key)
         setattr(own, key, value)
     session.flush()
     events.record(session, events.FieldsChanged(own.id))  # kiosks show the new texts
@@ -302,7 +304,7 @@ def add_centre(session: Session, code: str, name: str, timezone: str) -> Centre:
         raise Invalid("Múi giờ không có", "unknown_timezone") from None
     if session.scalar(select(Centre.id).where(Centre.code == code)) is not None:
         raise Duplicate("Mã trung tâm đã có", "duplicate_centre")
-    centre = Centre(code=code, name=readable(name, "Tên trung tâm"), timezone=timezone)
+    centre = Centre(code=code, name=readable(name, N_("Tên trung tâm")), timezone=timezone)
     session.add(centre)
     session.flush()
     return centre

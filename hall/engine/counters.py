@@ -43,7 +43,6 @@ from hall.models import User
 from hall.models.ticket import ACTIVE
 from hall.models.vocabulary import CounterState
 from hall.models.vocabulary import TicketStatus
-from hall.models.vocabulary import label
 from hall.store import cache
 
 
@@ -129,8 +128,8 @@ def open_counter(session: Session, centre_id: int, number: int, officer: User) -
         select(Counter.number).where(Counter.officer_id == officer.id, Counter.id != counter.id)
     )
     if other is not None:
-        raise CounterBusy(f"Cán bộ đang giữ quầy số {other}; hãy đóng quầy đó trước",
-                          "officer_at_other_counter")
+        raise CounterBusy("Cán bộ đang giữ quầy số %(counter)s; hãy đóng quầy đó trước",
+                          "officer_at_other_counter", counter=other)
     counter.officer_id, counter.state = officer.id, CounterState.OPEN
     session.flush()
     events.record(session, events.CounterChanged(counter), events.WaitingChanged(centre_id))
@@ -211,9 +210,9 @@ def call_number(session: Session, centre_id: int, number: int, officer: User, ti
     waiting = [ticket for ticket in found if ticket.status == TicketStatus.WAITING]
     if not waiting:
         if found:
-            state = label("ticket_status", found[0].status)
-            raise WrongState(f"Số {found[0].number} không còn chờ: {state}")
-        raise UnknownTicket(f"Hôm nay không có số {ticket_number.strip().upper()}")
+            raise WrongState("Số %(number)s không còn chờ (%(status)s)", number=found[0].number,
+                             status=found[0].status)
+        raise UnknownTicket("Hôm nay không có số %(number)s", number=ticket_number.strip().upper())
     return _take(session, waiting[0], counter, officer, now)
 
 

@@ -8,6 +8,7 @@ import csv
 import io
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
@@ -18,6 +19,8 @@ from sqlalchemy.orm import Session
 from hall.engine import text
 from hall.engine.admin import PREFIX_LETTERS
 from hall.engine.errors import Invalid
+from hall.messages import N_
+from hall.messages import Msg
 from hall.models import Centre
 from hall.models import Field
 
@@ -49,7 +52,7 @@ class Row:
     prefix: str | None = None
     target_wait_s: int = 900
     daily_capacity: int | None = None
-    errors: list[str] = field(default_factory=list)
+    errors: list[Msg] = field(default_factory=list)
 
 
 def _plain(heading: str) -> str:
@@ -94,7 +97,7 @@ def check(session: Session, centre: Centre, cells: list[list[str]]) -> list[Row]
     if "code" not in columns or "name" not in columns:
         raise Invalid("Dòng đầu phải có cột 'Mã' và 'Tên' (code, name)", "invalid_file")
     if len(rows) - 1 > MAX_ROWS:
-        raise Invalid(f"Tối đa {MAX_ROWS} lĩnh vực một lần", "invalid_file")
+        raise Invalid("Tối đa %(n)s lĩnh vực một lần", "invalid_file", n=MAX_ROWS)
     taken = set(session.scalars(select(Field.code).where(Field.centre_id == centre.id)))
     prefixes = set(session.scalars(select(Field.prefix).where(Field.centre_id == centre.id)))
     seen: dict[str, int] = {}
@@ -107,7 +110,7 @@ def check(session: Session, centre: Centre, cells: list[list[str]]) -> list[Row]
         if not row.prefix:  # after every prefix the file names (two fields never share one)
             free = next((letter for letter in PREFIX_LETTERS if letter not in prefixes), None)
             if free is None:
-                row.errors.append("hết chữ cái tiền tố; hãy ghi tiền tố")
+                row.errors.append(Msg("hết chữ cái tiền tố; hãy ghi tiền tố"))
             else:
                 row.prefix = free
                 prefixes.add(free)
@@ -119,35 +122,35 @@ def _row(number: int, values: dict[str, str], taken: set[str], prefixes: set[str
     row = Row(number)
     code = values.get("code", "")
     if not _CODE.fullmatch(code):
-        row.errors.append("mã phải có 1–32 ký tự: chữ không dấu, số, dấu chấm, gạch")
+        row.errors.append(Msg("mã phải có 1–32 ký tự: chữ không dấu, số, dấu chấm, gạch"))
     elif code in taken:
-        row.errors.append(f"mã {code} đã có ở trung tâm")
+        row.errors.append(Msg("mã %(code)s đã có ở trung tâm", code=code))
     elif code in seen:
-        row.errors.append(f"mã {code} lặp lại dòng {seen[code]}")
+        row.errors.append(Msg("mã %(code)s lặp lại dòng %(row)s", code=code, row=seen[code]))
     else:
         seen[code] = number
     row.code = code
     for key, required in (("name", True), ("name_en", False)):
         value = text.tidy(values.get(key, ""))
         if not text.is_visible(value) or len(value) > 200:
-            row.errors.append(f"{'tên' if key == 'name' else 'tên tiếng Anh'} có ký tự vô hình "
-                              "hoặc dài quá 200 ký tự")
+            row.errors.append(Msg("tên có ký tự vô hình hoặc dài quá 200 ký tự") if key == "name"
+                              else Msg("tên tiếng Anh có ký tự vô hình hoặc dài quá 200 ký tự"))
         elif required and not value:
-            row.errors.append("thiếu tên")
+            row.errors.append(Msg("thiếu tên"))
         setattr(row, key, value)
     prefix = values.get("prefix", "").upper()
     if prefix:
         if not _PREFIX.fullmatch(prefix):
-            row.errors.append("tiền tố là 1–4 chữ cái in hoa")
+            row.errors.append(Msg("tiền tố là 1–4 chữ cái in hoa"))
         elif prefix in prefixes:
-            row.errors.append(f"tiền tố {prefix} đã dùng")
+            row.errors.append(Msg("tiền tố %(prefix)s đã dùng", prefix=prefix))
         else:
             prefixes.add(prefix)
         row.prefix = prefix
     row.target_wait_s = _number(values.get("target_wait_min", ""), 15, 0, 1440, row,
-                                "chờ mục tiêu (phút)") * 60
+                                N_("chờ mục tiêu (phút)")) * 60
     capacity = values.get("daily_capacity", "")
-    row.daily_capacity = _number(capacity, 0, 1, 100_000, row, "tối đa/ngày") if capacity else None
+    row.daily_capacity = _number(capacity, 0, 1, 100_000, row, N_("tối đa/ngày")) if capacity else None
     return row
 
 
@@ -156,12 +159,14 @@ def _number(value: str, default: int, low: int, high: int, row: Row, what: str) 
         return default
     parsed = text.ascii_int(value.removesuffix(".0"), low, high)  # Excel writes 15 as 15.0
     if parsed is None:
-        row.errors.append(f"{what} phải là số từ {low} đến {high}")
+        row.errors.append(Msg("%(what)s phải là số từ %(low)s đến %(high)s", what=Msg(what),
+                              low=low, high=high))
         return default
     return parsed
 
 
-def as_json(rows: list[Row]) -> list[dict[str, Any]]:
+def as_json(rows: list[Row], render: Callable[[Msg], str] = str) -> list[dict[str, Any]]:
+    """The rows as the API answers them, each error through `render` (a translation)."""
     return [{"row": r.number, "code": r.code, "name": r.name, "name_en": r.name_en,
              "prefix": r.prefix, "target_wait_s": r.target_wait_s,
-             "daily_capacity": r.daily_capacity, "errors": r.errors} for r in rows]
+             "daily_capacity": r.daily_capacity, "errors": [render(e) for e in r.errors]} for r in rows]

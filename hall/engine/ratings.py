@@ -39,7 +39,7 @@ def rate(session: Session, centre: Centre, tablet: Device, ticket_id: int, level
         raise Invalid("Mức đánh giá không hợp lệ", "unknown_level")
     unknown = sorted(set(reasons) - set(REASONS))
     if unknown:
-        raise Invalid("Lý do không hợp lệ: " + ", ".join(unknown), "unknown_reason")
+        raise Invalid("Lý do không hợp lệ: %(reasons)s", "unknown_reason", reasons=", ".join(unknown))
     ticket = get_ticket(session, centre.id, ticket_id)
     if tablet.counter_id is None or ticket.counter_id != tablet.counter_id:
         raise Forbidden("Máy tính bảng này không thuộc quầy đã phục vụ số này")

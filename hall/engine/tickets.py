@@ -355,7 +355,7 @@ def add_records(session: Session, centre_id: int, ticket_id: int, codes: list[st
     present = set(records_of(session, ticket))
     new = [code for code in dict.fromkeys(codes) if code not in present]
     if len(present) + len(new) > MAX_RECORDS:
-        raise Invalid(f"Mỗi số gắn tối đa {MAX_RECORDS} mã hồ sơ", "too_many_records")
+        raise Invalid("Mỗi số gắn tối đa %(n)s mã hồ sơ", "too_many_records", n=MAX_RECORDS)
     session.info.get(_RECORDS_SEEN, {}).pop(ticket.id, None)
     for code in new:
         session.add(TicketRecord(ticket_id=ticket.id, code=code, user_id=user_id, added_at=now))

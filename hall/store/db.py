@@ -50,6 +50,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import NullPool
 
+from hall.messages import N_
+
 if TYPE_CHECKING:
     from flask import Flask
 
@@ -63,7 +65,7 @@ class Busy(Exception):
     """The write gate or SQLite's lock was not free within the busy timeout (an HTTP 503;
     the web layer maps it, as it maps the engine's errors)."""
 
-    status, code, message = 503, "busy", "Hệ thống đang bận, xin thử lại sau giây lát"
+    status, code, message = 503, "busy", N_("Hệ thống đang bận, xin thử lại sau giây lát")
 
 
 class WriteGate:

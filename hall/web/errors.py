@@ -11,8 +11,10 @@ from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
 from hall.engine.errors import HallError
+from hall.messages import N_
 from hall.store.db import Busy
 from hall.web import pages
+from hall.web.i18n import translate
 
 
 def error_body(code: str, message: str) -> dict[str, Any]:
@@ -20,14 +22,14 @@ def error_body(code: str, message: str) -> dict[str, Any]:
 
 
 _HTTP_CODES = {
-    400: ("bad_request", "Yêu cầu không hợp lệ"),
-    401: ("unauthorized", "Thiếu mã truy cập hoặc mã không hợp lệ"),
-    403: ("forbidden", "Không được phép"),
-    404: ("not_found", "Không tìm thấy"),
-    405: ("method_not_allowed", "Phương thức không được hỗ trợ"),
-    410: ("gone", "Số này không còn hiệu lực"),
-    413: ("too_large", "Nội dung gửi lên quá lớn"),
-    429: ("too_many_requests", "Quá nhiều yêu cầu; hãy thử lại sau"),
+    400: ("bad_request", N_("Yêu cầu không hợp lệ")),
+    401: ("unauthorized", N_("Thiếu mã truy cập hoặc mã không hợp lệ")),
+    403: ("forbidden", N_("Không được phép")),
+    404: ("not_found", N_("Không tìm thấy")),
+    405: ("method_not_allowed", N_("Phương thức không được hỗ trợ")),
+    410: ("gone", N_("Số này không còn hiệu lực")),
+    413: ("too_large", N_("Nội dung gửi lên quá lớn")),
+    429: ("too_many_requests", N_("Quá nhiều yêu cầu; hãy thử lại sau")),
 }
 
 
@@ -39,7 +41,8 @@ def register(app: Flask) -> None:
     def _hall_error(exc: HallError | Busy) -> Any:
         if pages.wants_html():
             return pages.error_page(exc.status)
-        return jsonify(error_body(exc.code, exc.message)), exc.status
+        message = exc.msg if isinstance(exc, HallError) else exc.message
+        return jsonify(error_body(exc.code, translate(message))), exc.status
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException) -> Any:
@@ -51,7 +54,7 @@ def register(app: Flask) -> None:
             page, _ = pages.error_page(status)
             response = make_response(page, status)
         else:
-            response = jsonify(error_body(code, message))
+            response = jsonify(error_body(code, translate(message)))
         for name, value in exc.get_headers():  # 405's Allow, 429's Retry-After, …
             if name.lower() != "content-type":
                 response.headers[name] = value
@@ -61,7 +64,7 @@ def register(app: Flask) -> None:
     def _database_error(exc: DBAPIError) -> Any:
         if exc.connection_invalidated:  # the database went away (a restart): try again
             app.logger.warning("database connection lost: %s", exc.orig)
-            return jsonify(error_body(Busy.code, Busy.message)), Busy.status
+            return jsonify(error_body(Busy.code, translate(Busy.message))), Busy.status
         return _unexpected(exc)
 
     @app.errorhandler(Exception)
@@ -69,4 +72,4 @@ def register(app: Flask) -> None:
         app.logger.exception("unexpected error")
         if pages.wants_html():
             return pages.error_page(500)
-        return jsonify(error_body("internal", "Lỗi hệ thống; xin thử lại")), 500
+        return jsonify(error_body("internal", translate(N_("Lỗi hệ thống; xin thử lại")))), 500
