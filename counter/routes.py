@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 from flask import redirect
 from flask import render_template
+from flask_babel import gettext as _
 from flask import request
 from flask import session as cookie_session
 from flask import url_for
@@ -36,14 +37,14 @@ def login() -> Any:
     if request.method == "POST":
         username = request.form.get("username", "")[:64]
         if not _form_csrf_ok():  # before any password hash: a forged form costs nothing
-            error = "Phiên đăng nhập đã hết hạn, hãy thử lại"
+            error = _("Phiên đăng nhập đã hết hạn, hãy thử lại")
         elif (wait := _login_limited(username)) is not None:
             page = render_template("counter/login.html", csrf=logins.csrf_token(),
-                                   error=f"Đăng nhập sai quá nhiều lần; hãy thử lại sau {wait} giây",
+                                   error=_("Đăng nhập sai quá nhiều lần; hãy thử lại sau %(n)s giây", n=wait),
                                    username=username if text.is_clean(username) else "")
             return page, 429, {"Retry-After": str(wait)}
         elif (user := logins.check_login(username, request.form.get("password", "")[:256])) is None:
-            error = "Sai tên đăng nhập hoặc mật khẩu"
+            error = _("Sai tên đăng nhập hoặc mật khẩu")
             logins.note(None, "login_failed", username)
         else:
             logins.note(user, "login")
@@ -93,5 +94,5 @@ def console() -> Any:
         "fields": [{"code": f.code, "name": f.name} for f in fields],
         "labels": vocabulary.labels_for_pages(),
     }
-    return render_template("counter/console.html", config=config, centre_name=centre.name,
+    return render_template("counter/console.html", config=config, centre_name=centre.name, timezone=centre.timezone,
                            user=user)

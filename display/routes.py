@@ -60,7 +60,8 @@ def display_page() -> Any:
         config["shown"]["counters"] = numbers
     if request.args.get("fields"):  # only compared with field codes in the page, never queried
         config["shown"]["fields"] = [part for part in request.args["fields"].split(",") if part]
-    return render_template("display/display.html", config=config, centre_name=centre.name)
+    return render_template("display/display.html", config=config, centre_name=centre.name,
+                           timezone=centre.timezone)
 
 
 @bp.get("/display/door")
@@ -71,7 +72,8 @@ def door_page() -> Any:
     centre = session.get_one(Centre, device.centre_id)
     counter = displays.door_counter(session, centre, device, request.args.get("counter"))
     config = {**_config(device, token, centre), "counter": {"number": counter.number, "name": counter.name}}
-    return render_template("display/door.html", config=config, counter=counter, centre_name=centre.name)
+    return render_template("display/door.html", config=config, counter=counter, centre_name=centre.name,
+                           timezone=centre.timezone)
 
 
 def _display_device() -> Device:

@@ -42,7 +42,7 @@ def _tracked(token: str) -> tuple[dict[str, Any], Centre]:
 def track(token: str) -> Any:
     """The citizen's phone page for one ticket (the token is the only key)."""
     ticket, centre = _tracked(token)
-    return render_template("kiosk/track.html", ticket=ticket, centre_name=centre.name,
+    return render_template("kiosk/track.html", ticket=ticket, centre_name=centre.name, timezone=centre.timezone,
                            token=token, labels=vocabulary.labels_for_pages())
 
 
@@ -79,7 +79,7 @@ def kiosk_page() -> Any:
     device, token = pairing.require(
         PAIRING_COOKIE, "kiosk", lambda offered: render_template("kiosk/pair.html", error=offered))
     centre = get_session().get_one(Centre, device.centre_id)
-    return render_template("kiosk/kiosk.html", token=token, centre_name=centre.name,
+    return render_template("kiosk/kiosk.html", token=token, centre_name=centre.name, timezone=centre.timezone,
                            categories=[(key, print_jobs.PRIORITY_LABELS.get(key, key),
                                         print_jobs.PRIORITY_LABELS_EN.get(key, key))
                                        for key in centre.priority_categories])

@@ -39,6 +39,8 @@ def test_state_on_connect_matches_the_queue(hall: tuple[Server, World, World]) -
     display = Listener(server.url, world.tokens["display"])
     try:
         state = display.wait_for("state")[0]
+        sent_at = state.pop("now_ms")  # the server's clock as it sent the snapshot
+        assert abs(sent_at / 1000 - time.time()) < 60
         assert state == server.api("GET", "/queue", world.tokens["display"]).json()
         assert state["centre"]["code"] == "default"
     finally:

@@ -3,7 +3,7 @@
 (function () {
   "use strict";
   var config = JSON.parse(hall.$("config").textContent);
-  var $ = hall.$;
+  var $ = hall.$, _ = hall.t;
   var me = config.user.username;
   var counter = null;      // number of the counter this officer holds
   var view = null;         // that counter as the API shows it
@@ -23,6 +23,10 @@
     messageTimer = setTimeout(function () { box.hidden = true; }, 8000);
   }
 
+  function fieldName(field) {
+    return hall.language() === "en" && field.name_en ? field.name_en : field.name;
+  }
+
   function fail(error) {
     if (error.status === 401) { location.href = "/counter/login?next=/counter"; return; }
     say(error.message, "error");
@@ -31,14 +35,14 @@
 
   /* ---- choosing and holding a counter ---- */
   function label(c) {
-    var plain = "Quầy " + c.number;
+    var plain = _("Quầy {n}", {n: c.number});
     if (!c.name || c.name === plain) return plain;
     return c.name.indexOf(plain + " ") === 0 ? c.name : plain + " · " + c.name;
   }
 
   function showChooser() {
     $("choose").hidden = false; $("work").hidden = true; $("close-counter").hidden = true;
-    $("counter-title").textContent = "Chưa chọn quầy";
+    $("counter-title").textContent = _("Chưa chọn quầy");
     var list = $("counter-list");
     list.textContent = "";
     counters.forEach(function (c) {
@@ -73,9 +77,9 @@
   /* ---- the current ticket ---- */
   function since(iso) {
     if (!iso) return "—";
-    var s = Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 1000));
+    var s = Math.max(0, Math.round((hall.now() - Date.parse(iso)) / 1000));  // the server's clock
     var m = Math.floor(s / 60);
-    return (m >= 60 ? Math.floor(m / 60) + " giờ " + (m % 60) + " phút" : m + ":" + String(s % 60).padStart(2, "0"));
+    return (m >= 60 ? _("{h} giờ {m} phút", {h: Math.floor(m / 60), m: m % 60}) : m + ":" + String(s % 60).padStart(2, "0"));
   }
 
   function renderCard() {
@@ -83,10 +87,10 @@
     var card = $("card");
     card.classList.toggle("empty", !t);
     $("card-number").textContent = t ? t.number : "—";
-    $("card-field").textContent = t ? t.field.name : "Chưa có số nào. Bấm N để gọi số tiếp theo.";
-    $("card-status").textContent = t && STATUS[t.status] ? STATUS[t.status].vi : "";
+    $("card-field").textContent = t ? fieldName(t.field) : _("Chưa có số nào. Bấm N để gọi số tiếp theo.");
+    $("card-status").textContent = t && STATUS[t.status] ? STATUS[t.status][hall.language()] : "";
     $("card-priority").hidden = !(t && t.priority);
-    $("card-priority").textContent = t && t.priority ? "Ưu tiên" + (t.priority_category ? " · " + t.priority_category : "") : "";
+    $("card-priority").textContent = t && t.priority ? _("Ưu tiên") + (t.priority_category ? " · " + t.priority_category : "") : "";
     if (t) lastTicket = t;
     var r = lastTicket;
     $("records").hidden = !r;
@@ -97,7 +101,7 @@
         var li = document.createElement("li");
         li.textContent = code + " ";
         var x = document.createElement("button");
-        x.type = "button"; x.textContent = "✕"; x.title = "Bỏ mã này";
+        x.type = "button"; x.textContent = "✕"; x.title = _("Bỏ mã này");
         x.addEventListener("click", function () {
           api("DELETE", "/tickets/" + r.id + "/records/" + encodeURIComponent(code)).then(function (t2) {
             lastTicket = t2; renderCard();
@@ -107,12 +111,13 @@
         list.appendChild(li);
       });
       $("records").querySelector(".card-label").firstChild.textContent =
-        "Mã hồ sơ của số " + r.number + " ";
+        _("Mã hồ sơ của số {number}", {number: r.number}) + " ";
     }
     var paused = view && view.state === "paused";
     $("paused-banner").hidden = !paused;
-    $("paused-banner").textContent = paused ? "Quầy đang tạm dừng: " + (view.pause_reason || "") + " — bấm T để tiếp tục" : "";
-    $("pause-button").firstChild.textContent = paused ? "Tiếp tục " : "Tạm dừng… ";
+    $("paused-banner").textContent = paused
+      ? _("Quầy đang tạm dừng: {reason} — bấm T để tiếp tục", {reason: view.pause_reason || ""}) : "";
+    $("pause-button").firstChild.textContent = (paused ? _("Tiếp tục") : _("Tạm dừng…")) + " ";
     tickTimers();
   }
 
@@ -138,10 +143,10 @@
       number.textContent = t.number;
       if (t.priority) {
         var mark = document.createElement("span");
-        mark.className = "priority small"; mark.textContent = "Ưu tiên";
+        mark.className = "priority small"; mark.textContent = _("Ưu tiên");
         number.appendChild(document.createTextNode(" ")); number.appendChild(mark);
       }
-      tr.insertCell().textContent = t.field.name;
+      tr.insertCell().textContent = fieldName(t.field);
       tr.insertCell().textContent = since(t.issued_at);
     });
   }
@@ -149,16 +154,16 @@
   function seconds(value) {
     if (value === null || value === undefined) return "—";
     var s = Math.round(value);
-    return Math.floor(s / 60) + " phút " + (s % 60) + " giây";
+    return _("{m} phút {s} giây", {m: Math.floor(s / 60), s: s % 60});
   }
 
   function renderToday(row) {
     var dl = $("today");
     dl.textContent = "";
     var satisfied = row.ratings.satisfied_pct;
-    [["Đã phục vụ", row.served], ["Vắng mặt", row.no_show],
-     ["Chờ trung bình", seconds(row.wait_s.avg)], ["Phục vụ trung bình", seconds(row.service_s.avg)],
-     ["Đánh giá", row.ratings.count + (satisfied === null ? "" : " · " + satisfied + "% hài lòng")]]
+    [[_("Đã phục vụ"), row.served], [_("Vắng mặt"), row.no_show],
+     [_("Chờ trung bình"), seconds(row.wait_s.avg)], [_("Phục vụ trung bình"), seconds(row.service_s.avg)],
+     [_("Đánh giá"), row.ratings.count + (satisfied === null ? "" : " · " + _("{pct}% hài lòng", {pct: satisfied}))]]
       .forEach(function (pair) {
         var dt = document.createElement("dt"); dt.textContent = pair[0];
         var dd = document.createElement("dd"); dd.textContent = pair[1];
@@ -210,9 +215,9 @@
 
   function post(action, body) {
     return api("POST", "/counters/" + counter + "/" + action, body).then(function (answer) {
-      if (action === "call-next" && answer === null) say("Không còn ai chờ các lĩnh vực của quầy này", "info");
+      if (action === "call-next" && answer === null) say(_("Không còn ai chờ các lĩnh vực của quầy này"), "info");
       if (answer && answer.number && (action === "call-next" || action === "call" || action === "recall")) {
-        say("Đã gọi số " + answer.number, "info");
+        say(_("Đã gọi số {number}", {number: answer.number}), "info");
       }
       refresh();
     }, fail);
@@ -245,7 +250,7 @@
   });
 
   function openTransfer() {
-    if (!view || !view.ticket) { say("Quầy không có số nào đang gọi hoặc phục vụ"); return; }
+    if (!view || !view.ticket) { say(_("Quầy không có số nào đang gọi hoặc phục vụ")); return; }
     $("transfer-number").textContent = view.ticket.number;
     var fields = $("transfer-fields"), others = $("transfer-counters");
     fields.textContent = ""; others.textContent = "";
@@ -258,7 +263,7 @@
     counters.forEach(function (c) {
       if (c.number === counter) return;
       var b = document.createElement("button");
-      b.type = "button"; b.textContent = "Quầy " + c.number; b.dataset.counter = c.number;
+      b.type = "button"; b.textContent = _("Quầy {n}", {n: c.number}); b.dataset.counter = c.number;
       b.addEventListener("click", function () { $("transfer-dialog").close(); post("transfer", {counter: c.number}); });
       others.appendChild(b);
     });
@@ -290,14 +295,14 @@
     if (!code || !lastTicket) return;
     api("POST", "/tickets/" + lastTicket.id + "/records", {codes: [code]}).then(function (t) {
       lastTicket = t; $("record-input").value = ""; $("record-input").blur(); renderCard();
-      say("Đã gắn mã hồ sơ " + code + " cho số " + t.number, "info");
+      say(_("Đã gắn mã hồ sơ {code} cho số {number}", {code: code, number: t.number}), "info");
     }, function (error) { say(error.message, "error"); });
   });
 
   /* ---- live ---- */
   var socket = hall.live({csrf: config.csrf}, function (online) {
     $("conn").className = online ? "conn ok" : "conn down";
-    $("conn").title = online ? "Đã kết nối" : "Mất kết nối";
+    $("conn").title = online ? _("Đã kết nối") : _("Mất kết nối");
   });
   ["state", "ticket.called", "ticket.updated", "counter.updated", "queue.changed"].forEach(function (name) {
     socket.on(name, refresh);

@@ -5,15 +5,10 @@
   "use strict";
   var config = JSON.parse(hall.$("config").textContent);
   var seen = new Set();
-  var DAYS = ["Chủ nhật", "Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy"];
-
-  function pad(n) { return (n < 10 ? "0" : "") + n; }
-
+  /* The centre's date and time by the server's clock (hall.now), not this PC's. */
   function tick(dateEl, clockEl) {
-    var now = new Date();
-    if (dateEl) dateEl.textContent = DAYS[now.getDay()] + ", " + pad(now.getDate()) + "/" +
-      pad(now.getMonth() + 1) + "/" + now.getFullYear();
-    if (clockEl) clockEl.textContent = pad(now.getHours()) + ":" + pad(now.getMinutes()) + ":" + pad(now.getSeconds());
+    if (dateEl) dateEl.textContent = hall.dateText();
+    if (clockEl) clockEl.textContent = hall.timeText(undefined, true);
   }
 
   function callKey(call) { return call.ticket.id + "|" + (call.at || ""); }

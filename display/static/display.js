@@ -6,7 +6,8 @@
   var shownCounters = config.shown.counters, shownFields = config.shown.fields;
   var $ = hall.$;
   var counters = new Map(), recent = [];
-  var STATE_VI = {open: "Đang mở", paused: "Tạm dừng", closed: "Đóng"};
+  var _ = hall.t;
+  var STATE = {open: _("Đang mở"), paused: _("Tạm dừng"), closed: _("Đóng")};
 
   function shows(counterNumber) { return !shownCounters || shownCounters.indexOf(counterNumber) >= 0; }
 
@@ -24,12 +25,12 @@
       .forEach(function (c) {
         var tile = el("div", "tile " + c.state);
         tile.dataset.counter = c.number;
-        tile.appendChild(el("p", "tile-name", "Quầy " + c.number));
+        tile.appendChild(el("p", "tile-name", _("Quầy {n}", {n: c.number})));
         var ticket = c.ticket;
         tile.appendChild(el("p", "tile-number", ticket ? ticket.number : "—"));
-        if (ticket && ticket.priority) tile.appendChild(el("p", "priority", "Ưu tiên"));
+        if (ticket && ticket.priority) tile.appendChild(el("p", "priority", _("Ưu tiên")));
         tile.appendChild(el("p", "tile-state", c.state === "open" ? (ticket ? (ticket.field.name) : "")
-                                                                  : STATE_VI[c.state] || c.state));
+                                                                  : STATE[c.state] || c.state));
         board.appendChild(tile);
       });
   }
@@ -41,7 +42,7 @@
       var item = el("li", call.ticket.priority ? "priority-row" : "");
       item.appendChild(el("span", "r-number", call.ticket.number));
       item.appendChild(el("span", "r-arrow", "→"));
-      item.appendChild(el("span", "r-counter", "Quầy " + call.counter.number));
+      item.appendChild(el("span", "r-counter", _("Quầy {n}", {n: call.counter.number})));
       list.appendChild(item);
     });
   }

@@ -3,12 +3,13 @@
   "use strict";
   var H = window.hallCalls, config = H.config, mine = config.counter.number;
   var $ = hall.$;
-  var STATE_VI = {open: "", paused: "Tạm dừng", closed: "Quầy đóng"};
+  var _ = hall.t;
+  var STATE = {open: "", paused: _("Tạm dừng"), closed: _("Quầy đóng")};
 
   function show(ticket, state) {
     $("door-number").textContent = ticket ? ticket.number : "—";
     $("door-priority").hidden = !(ticket && ticket.priority);
-    $("door-state").textContent = STATE_VI[state] || "";
+    $("door-state").textContent = STATE[state] || "";
     document.body.dataset.state = state;
   }
 

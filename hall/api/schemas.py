@@ -381,6 +381,7 @@ class StatsQuery(DayRange):
 class FieldRef(Out):
     code: str
     name: str
+    name_en: str
 
 
 class TicketOut(Out):

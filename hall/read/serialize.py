@@ -52,7 +52,7 @@ def public_ticket_json(ticket: Ticket, centre: Centre) -> dict[str, Any]:
     return {
         "id": ticket.id,
         "number": ticket.number,
-        "field": {"code": ticket.field.code, "name": ticket.field.name},
+        "field": {"code": ticket.field.code, "name": ticket.field.name, "name_en": ticket.field.name_en},
         "status": ticket.status,
         "priority": ticket.priority,
         "counter": ticket.counter.number if ticket.counter else None,

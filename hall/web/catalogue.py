@@ -79,7 +79,7 @@ def extract() -> list[Found]:
     python_keywords = keywords()
     for domain, method, path in _files():
         words: dict[str, Any] = (python_keywords if method == "python"
-                                 else {"_": None, "gettext": None, "both": None})
+                                 else {"_": None, "gettext": None, "both": None, "N_": None})
         options = {"trimmed": "true"} if method.startswith("jinja2") else {}
         where = str(path.relative_to(ROOT))
         for line, message, _comments, _context in extract_from_file(

@@ -23,6 +23,7 @@ from pathlib import Path
 from babel.dates import format_date
 from babel.support import Translations
 from flask import Flask
+from flask import current_app
 from flask import Response
 from flask import request
 from flask_babel import Babel
@@ -31,6 +32,7 @@ from flask_babel import get_translations
 from markupsafe import Markup
 from markupsafe import escape
 
+from hall.engine.clock import app_now
 from hall.messages import Msg
 
 LANGUAGES = ("vi", "en")
@@ -83,17 +85,24 @@ def both(text: str) -> Markup:
     return Markup(f'data-vi="{escape(text)}" data-en="{escape(english)}"')
 
 
-def in_both(text: str) -> tuple[str, str]:
-    return text, str(catalogue("en").gettext(text))
+def english(text: str) -> str:
+    """The English of a message, for signage that shows both languages at once (the hall
+    display, the door screen, the start and error pages): Vietnamese first, English below."""
+    return str(catalogue("en").gettext(text))
 
 
-def script_messages() -> Markup:
-    """The English catalogue of the pages' scripts, as JSON for a data block of the page
-    (hall.t() in common.js reads it; a data block is not a script, so the CSP allows it)."""
+def page_data(timezone: str = "Asia/Ho_Chi_Minh") -> Markup:
+    """What every page's script needs from the server, as a JSON data block (a data block is
+    not a script, so the CSP allows it): the page's language, the English catalogue of the
+    scripts (hall.t() in common.js reads it), and the server's clock and the centre's time
+    zone, so a screen shows the centre's date and time even when its own PC clock is wrong
+    (hall.now() keeps the offset; the live connection refreshes it)."""
     english = {key: value for key, value in catalogue("en", "js")._catalog.items()
                if isinstance(key, str) and key and value}
-    text = json.dumps(english, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
-    return Markup(f'<script type="application/json" id="hall-messages">{text}</script>')
+    data = {"lang": language(), "messages": english, "tz": timezone,
+            "now": int(app_now(current_app.config).timestamp() * 1000)}
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
+    return Markup(f'<script type="application/json" id="hall-page">{text}</script>')
 
 
 def format_day(day: date, lang: str | None = None) -> str:
@@ -107,7 +116,7 @@ def format_day(day: date, lang: str | None = None) -> str:
 def init_app(app: Flask) -> None:
     Babel(app, locale_selector=select_locale, default_locale=DEFAULT,
           default_translation_directories=str(DIRECTORY))
-    app.jinja_env.globals.update(both=both, script_messages=script_messages, language=language,
+    app.jinja_env.globals.update(both=both, english=english, page_data=page_data, language=language,
                                  other_language=lambda: "en" if language() == "vi" else "vi")
 
     @app.after_request

@@ -10,30 +10,33 @@ from flask import render_template
 from flask import request
 from flask import send_from_directory
 
-# Vietnamese first, English second, for every status a browser may land on.
+from hall.messages import N_
+from hall.web.i18n import english
+
+# Vietnamese first, English below (from the catalogue), for every status a browser may land on.
 STATUS_TEXT = {
-    400: ("Yêu cầu không hợp lệ", "Bad request"),
-    401: ("Cần đăng nhập hoặc ghép thiết bị", "Sign-in or pairing needed"),
-    403: ("Không được phép", "Not allowed"),
-    404: ("Không tìm thấy trang này", "Page not found"),
-    405: ("Không dùng được cách này", "Method not allowed"),
-    410: ("Số này không còn hiệu lực", "This ticket is no longer active"),
-    413: ("Nội dung quá lớn", "Too large"),
-    429: ("Quá nhiều yêu cầu", "Too many requests"),
-    500: ("Hệ thống gặp lỗi", "Something went wrong"),
-    503: ("Hệ thống đang bận", "The system is busy"),
+    400: N_("Yêu cầu không hợp lệ"),
+    401: N_("Cần đăng nhập hoặc ghép thiết bị"),
+    403: N_("Không được phép"),
+    404: N_("Không tìm thấy trang này"),
+    405: N_("Không dùng được cách này"),
+    410: N_("Số này không còn hiệu lực"),
+    413: N_("Nội dung quá lớn"),
+    429: N_("Quá nhiều yêu cầu"),
+    500: N_("Hệ thống gặp lỗi"),
+    503: N_("Hệ thống đang bận"),
 }
 ADVICE = {
-    404: ("Hãy kiểm tra lại địa chỉ, hoặc hỏi cán bộ tại quầy hướng dẫn.",
-          "Check the address, or ask the staff at the desk."),
-    410: ("Số thứ tự chỉ dùng trong ngày được cấp. Nếu cần làm thủ tục, mời bạn lấy số mới "
-          "tại ki-ốt.", "A number is valid on the day it was issued. Please take a new "
-          "number at the kiosk."),
-    429: ("Xin chờ giây lát rồi thử lại.", "Please wait a moment and try again."),
-    500: ("Xin thử lại sau giây lát; nếu vẫn lỗi, hãy báo cán bộ quản trị.",
-          "Please try again shortly; if it persists, tell the administrator."),
-    503: ("Xin thử lại sau giây lát.", "Please try again in a moment."),
+    404: N_("Hãy kiểm tra lại địa chỉ, hoặc hỏi cán bộ tại quầy hướng dẫn."),
+    410: N_("Số thứ tự chỉ dùng trong ngày được cấp. Nếu cần làm thủ tục, mời bạn lấy số mới tại ki-ốt."),
+    429: N_("Xin chờ giây lát rồi thử lại."),
+    500: N_("Xin thử lại sau giây lát; nếu vẫn lỗi, hãy báo cán bộ quản trị."),
+    503: N_("Xin thử lại sau giây lát."),
 }
+
+
+def _both(text: str) -> tuple[str, str]:
+    return text, english(text)
 
 
 def wants_html() -> bool:
@@ -45,9 +48,9 @@ def wants_html() -> bool:
 
 
 def error_page(status: int) -> tuple[str, int]:
-    title, title_en = STATUS_TEXT.get(status, STATUS_TEXT[500])
-    lines = [ADVICE[status]] if status in ADVICE else []
-    links = [("/", "Trang đầu", "Start page")]
+    title, title_en = _both(STATUS_TEXT.get(status, STATUS_TEXT[500]))
+    lines = [_both(ADVICE[status])] if status in ADVICE else []
+    links = [("/", *_both(N_("Trang đầu")))]
     return render_template("hall/page.html", title=title, title_en=title_en, lines=lines,
                            links=links), status
 
@@ -57,17 +60,16 @@ def init_app(app: Flask) -> None:
     def start() -> Any:
         """The start page: where each screen of the hall is opened."""
         links = [
-            ("/counter", "Bàn làm việc của quầy (cán bộ)", "Counter console (officers)"),
-            ("/display", "Màn hình gọi số của sảnh", "Hall display"),
-            ("/display/door", "Màn hình trên quầy", "Door screen"),
-            ("/kiosk", "Ki-ốt lấy số", "Ticket kiosk"),
-            ("/api/v1/openapi.json", "Tài liệu API (OpenAPI)", "API document"),
+            ("/counter", *_both(N_("Bàn làm việc của quầy (cán bộ)"))),
+            ("/admin", *_both(N_("Quản trị (quản trị viên, quản lý)"))),
+            ("/display", *_both(N_("Màn hình gọi số của sảnh"))),
+            ("/display/door", *_both(N_("Màn hình trên quầy"))),
+            ("/kiosk", *_both(N_("Ki-ốt lấy số"))),
+            ("/api/v1/openapi.json", *_both(N_("Tài liệu API (OpenAPI)"))),
         ]
-        lines = [("Hệ thống xếp hàng và gọi số của bộ phận một cửa.",
-                  "Queue and calling system of the public-service centre."),
-                 ("Ki-ốt và màn hình được ghép một lần bằng đường dẫn có mã thiết bị do "
-                  "quản trị viên cấp.", "Kiosks and screens are paired once with the link "
-                  "the administrator gives them.")]
+        lines = [_both(N_("Hệ thống xếp hàng và gọi số của bộ phận một cửa.")),
+                 _both(N_("Ki-ốt và màn hình được ghép một lần bằng đường dẫn có mã thiết bị do "
+                          "quản trị viên cấp."))]
         return render_template("hall/page.html", title="hall", title_en="", lines=lines,
                                links=links)
 

@@ -153,6 +153,13 @@ def on_connect(auth_payload: Any = None) -> None:
                        else ("token", auth.hash_token(token)))
     for room in rooms:
         join_room(room)
+    _emit_state(state)
+
+
+def _emit_state(state: dict[str, Any]) -> None:
+    """The snapshot, stamped with the server's clock (ms) as it leaves: screens keep the
+    centre's date and time by it, whatever their own PC's clock says."""
+    state["now_ms"] = int(app_now(current_app.config).timestamp() * 1000)
     emit("state", state)
 
 
@@ -174,7 +181,7 @@ def _console_connected(csrf: Any) -> None:
     end(session)
     for room in rooms:
         join_room(room)
-    emit("state", state)
+    _emit_state(state)
 
 
 def announce_queue(session: Session, centre_id: int, now: datetime | None = None) -> None:

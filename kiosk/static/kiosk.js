@@ -3,36 +3,15 @@
   "use strict";
   var TOKEN = document.body.dataset.token;
   var PER_PAGE = 12, BACK_AFTER_MS = 15000, BACK_AFTER_FAILED_PRINT_MS = 40000, PRINT_WAIT_MS = 10000;
-  var TEXT = {
-    vi: {hours: "Ngoài giờ làm việc", waiting: "người đang chờ", wait: "Chờ khoảng", min: "phút", closed: "Tạm ngừng nhận số",
-         full: "Đã hết số hôm nay", ahead: "Số người đang chờ trước bạn:", expected: "Thời gian chờ dự kiến: khoảng",
-         printing: "Đang in vé…", printed: "Đã in vé. Mời bạn nhận vé bên dưới.",
-         notPrinted: "Không in được vé. Hãy ghi nhớ hoặc chụp ảnh số này.",
-         noPrinter: "Hãy ghi nhớ hoặc chụp ảnh số này.", retrying: "Đang gửi lại…",
-         slow: "Máy đang bận, xin chờ giây lát. Số của bạn sẽ hiện ra ngay.",
-         failed: "Không lấy được số. Xin thử lại hoặc hỏi cán bộ hướng dẫn.", page: "Trang", lang: "English"},
-    en: {hours: "Outside opening hours", waiting: "waiting", wait: "About", min: "min", closed: "Not taking numbers now",
-         full: "No numbers left today", ahead: "People ahead of you:", expected: "Expected wait: about",
-         printing: "Printing your ticket…", printed: "Printed. Please take your ticket below.",
-         notPrinted: "The ticket could not be printed. Please remember or photograph this number.",
-         noPrinter: "Please remember or photograph this number.", retrying: "Sending again…",
-         slow: "The kiosk is busy, please wait a moment. Your number will appear shortly.",
-         failed: "Could not take a number. Please try again or ask the staff.", page: "Page", lang: "Tiếng Việt"}
-  };
-  var lang = "vi", fields = [], page = 0, query = "", category = null, busy = false;
+  var fields = [], page = 0, query = "", category = null, busy = false;
   var backTimer = null, printTimer = null, currentJob = null, messageTimer = null;
-  var $ = hall.$;
-  function t(key) { return TEXT[lang][key]; }
+  var $ = hall.$, _ = hall.t;
   function fold(text) {  // diacritics-insensitive search: "ho tich" finds "Hộ tịch"
     return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/đ/g, "d").replace(/Đ/g, "D").toLowerCase();
   }
   function minutes(seconds) { return Math.max(1, Math.ceil(seconds / 60)); }
   function applyLanguage() {
-    document.documentElement.lang = lang;
-    document.querySelectorAll("[data-vi]").forEach(function (node) {
-      if (node.tagName === "INPUT") { node.placeholder = node.dataset[lang]; } else { node.textContent = node.dataset[lang]; }
-    });
-    $("lang").textContent = t("lang");
+    $("lang").textContent = hall.language() === "vi" ? "English" : "Tiếng Việt";
     renderTiles();
   }
   function loadFields() {
@@ -51,7 +30,7 @@
     shown.slice(page * PER_PAGE, (page + 1) * PER_PAGE).forEach(function (field) {
       var tile = document.createElement("button");
       tile.type = "button"; tile.className = "tile"; tile.dataset.code = field.code; tile.setAttribute("role", "listitem");
-      var name = lang === "en" && field.name_en ? field.name_en : field.name;
+      var name = hall.language() === "en" && field.name_en ? field.name_en : field.name;
       var badge = field.icon || field.prefix || (field.block_start !== null ? "#" : field.code.charAt(0));
       tile.innerHTML = '<span class="badge"></span><span class="name"></span><span class="meta"></span>';
       tile.querySelector(".badge").textContent = badge;
@@ -60,15 +39,16 @@
       if (field.state !== "open") {
         tile.disabled = true;
         meta.className = "reason";
-        meta.textContent = t(field.state === "full" ? "full" : field.state === "outside_hours" ? "hours" : "closed");
+        meta.textContent = field.state === "full" ? _("Đã hết số hôm nay")
+          : field.state === "outside_hours" ? _("Ngoài giờ làm việc") : _("Tạm ngừng nhận số");
       } else {
-        meta.textContent = field.waiting + " " + t("waiting") +
-          (field.waiting ? " · " + t("wait") + " " + minutes(field.estimated_wait_s) + " " + t("min") : "");
+        meta.textContent = _("{n} người đang chờ", {n: field.waiting}) +
+          (field.waiting ? " · " + _("Chờ khoảng {m} phút", {m: minutes(field.estimated_wait_s)}) : "");
       }
       tile.addEventListener("click", function () { take(field, tile); });
       box.appendChild(tile);
     });
-    $("page").textContent = t("page") + " " + (page + 1) + "/" + pages;
+    $("page").textContent = _("Trang {page}/{pages}", {page: page + 1, pages: pages});
     $("prev").disabled = page === 0;
     $("next").disabled = page >= pages - 1;
   }
@@ -94,12 +74,12 @@
     }, function (error) {
       if (!error.status || error.status >= 500 || error.status === 429) { throw error; }  // retried
       finishTap(tile);
-      showMessage(error.message || t("failed"));
+      showMessage(error.message || _("Không lấy được số. Xin thử lại hoặc hỏi cán bộ hướng dẫn."));
       loadFields().catch(function () {});
     }).catch(function (error) {
-      if (attempt >= 8) { finishTap(tile); showMessage(t("failed")); return; }
+      if (attempt >= 8) { finishTap(tile); showMessage(_("Không lấy được số. Xin thử lại hoặc hỏi cán bộ hướng dẫn.")); return; }
       var limited = error && error.status === 429;  // the same key again once the server says
-      showMessage(t(limited ? "slow" : "retrying"));
+      showMessage(limited ? _("Máy đang bận, xin chờ giây lát. Số của bạn sẽ hiện ra ngay.") : _("Đang gửi lại…"));
       var delay = limited && error.retryAfter ? Math.min(60, error.retryAfter) * 1000
                                               : Math.min(8000, 500 * Math.pow(2, attempt));
       setTimeout(function () { send(body, key, attempt + 1, tile); }, delay);
@@ -112,16 +92,17 @@
   function confirmTicket(ticket) {
     $("choose").hidden = true; $("confirm").hidden = false; $("message").hidden = true;
     $("c-number").textContent = ticket.number;
-    $("c-field").textContent = ticket.field.name;
+    $("c-field").textContent = hall.language() === "en" && ticket.field.name_en ? ticket.field.name_en : ticket.field.name;
     $("c-priority").hidden = !ticket.priority;
-    $("c-ahead").textContent = t("ahead") + " " + ticket.waiting_ahead;
-    $("c-wait").textContent = ticket.waiting_ahead ? t("expected") + " " + minutes(ticket.estimated_wait_s) + " " + t("min") : "";
+    $("c-ahead").textContent = _("Số người đang chờ trước bạn: {n}", {n: ticket.waiting_ahead});
+    $("c-wait").textContent = ticket.waiting_ahead
+      ? _("Thời gian chờ dự kiến: khoảng {m} phút", {m: minutes(ticket.estimated_wait_s)}) : "";
     $("c-qr").src = ticket.track_url + "/qr.svg";
     var print = $("c-print");
     print.className = "print";
     currentJob = ticket.print ? ticket.print.job : null;
-    if (!ticket.print) { print.textContent = t("noPrinter"); backAfter(BACK_AFTER_MS); return; }
-    print.textContent = t("printing");
+    if (!ticket.print) { print.textContent = _("Hãy ghi nhớ hoặc chụp ảnh số này."); backAfter(BACK_AFTER_MS); return; }
+    print.textContent = _("Đang in vé…");
     print.dataset.status = "pending";
     printTimer = setTimeout(function () { printOutcome("failed"); }, PRINT_WAIT_MS);
     backAfter(BACK_AFTER_FAILED_PRINT_MS);
@@ -131,9 +112,9 @@
     var print = $("c-print");
     print.dataset.status = status;
     if (status === "printed") {
-      print.textContent = t("printed"); print.className = "print"; backAfter(BACK_AFTER_MS);
+      print.textContent = _("Đã in vé. Mời bạn nhận vé bên dưới."); print.className = "print"; backAfter(BACK_AFTER_MS);
     } else {
-      print.textContent = t("notPrinted"); print.className = "print failed"; backAfter(BACK_AFTER_FAILED_PRINT_MS);
+      print.textContent = _("Không in được vé. Hãy ghi nhớ hoặc chụp ảnh số này."); print.className = "print failed"; backAfter(BACK_AFTER_FAILED_PRINT_MS);
     }
   }
   function backAfter(ms) { clearTimeout(backTimer); backTimer = setTimeout(backToStart, ms); }
@@ -144,15 +125,16 @@
     $("priority").setAttribute("aria-pressed", "false"); $("categories").hidden = true;
     $("confirm").hidden = true; $("choose").hidden = false;
     $("search").value = ""; query = ""; page = 0;
+    if (hall.language() !== "vi") { hall.setLanguage("vi"); }
     finishTap(document.querySelector(".tile.busy"));
     loadFields().catch(function () {});
   }
-  function tick() {
-    var now = new Date();
-    $("clock").textContent = now.toLocaleTimeString("vi-VN", {hour: "2-digit", minute: "2-digit"}) + " · " +
-      now.toLocaleDateString(lang === "vi" ? "vi-VN" : "en-GB", {weekday: "long", day: "2-digit", month: "2-digit", year: "numeric"});
+  function tick() {  // the server's time in the centre's zone, not this PC's clock
+    $("clock").textContent = hall.timeText() + " · " + hall.dateText();
   }
-  $("lang").addEventListener("click", function () { lang = lang === "vi" ? "en" : "vi"; applyLanguage(); tick(); });
+  // The citizen switches language on the spot; the next citizen starts in Vietnamese again.
+  hall.onLanguage(function () { applyLanguage(); tick(); });
+  $("lang").addEventListener("click", function () { hall.setLanguage(hall.language() === "vi" ? "en" : "vi"); });
   $("search").addEventListener("input", function (e) { query = e.target.value; page = 0; renderTiles(); });
   $("prev").addEventListener("click", function () { page -= 1; renderTiles(); });
   $("next").addEventListener("click", function () { page += 1; renderTiles(); });
@@ -195,6 +177,6 @@
       printOutcome(event.status === "printed" ? "printed" : "failed");
     }
   });
-  applyLanguage(); tick(); setInterval(tick, 1000);
+  hall.setLanguage("vi"); setInterval(tick, 1000);
   loadFields().catch(function () { $("offline").hidden = false; });
 })();

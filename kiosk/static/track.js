@@ -1,12 +1,14 @@
 // The citizen's phone page: live status of one ticket over Socket.IO (its own room only).
 (function () {
   "use strict";
-  var $ = hall.$;
+  var $ = hall.$, _ = hall.t;
   var token = document.body.dataset.token;
   var ticket = JSON.parse($("ticket-data").textContent);
   // {status: {vi, en}}, as hall.models.vocabulary says it to citizens
   var LABELS = JSON.parse($("labels").textContent).citizen_status;
-  function minutes(seconds) { return seconds == null ? "–" : Math.max(1, Math.ceil(seconds / 60)) + " phút / min"; }
+  function minutes(seconds) {
+    return seconds == null ? "–" : _("khoảng {m} phút", {m: Math.max(1, Math.ceil(seconds / 60))});
+  }
   function alertCitizen() {
     if (navigator.vibrate) { navigator.vibrate([300, 150, 300, 150, 600]); }
     try {
@@ -18,12 +20,10 @@
   function show(next) {
     var wasCalled = ticket.status === "called";
     ticket = next;
-    var label = LABELS[ticket.status] || {vi: ticket.status, en: ""};
-    var status = $("status"), english = document.createElement("span");
-    english.className = "en"; english.textContent = label.en;
-    status.textContent = label.vi; status.appendChild(english);
+    var label = LABELS[ticket.status] || {vi: ticket.status, en: ticket.status};
+    $("status").textContent = label[hall.language()];
     $("number").textContent = ticket.number;
-    $("field").textContent = ticket.field.name;
+    $("field").textContent = hall.language() === "en" && ticket.field.name_en ? ticket.field.name_en : ticket.field.name;
     $("card").className = "status-" + ticket.status;
     var waiting = ticket.status === "waiting";
     $("waiting").hidden = !waiting;
