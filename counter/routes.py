@@ -7,10 +7,10 @@ from urllib.parse import urlsplit
 
 from flask import redirect
 from flask import render_template
-from flask_babel import gettext as _
 from flask import request
 from flask import session as cookie_session
 from flask import url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_login import login_required
 from flask_login import logout_user
@@ -94,5 +94,5 @@ def console() -> Any:
         "fields": [{"code": f.code, "name": f.name} for f in fields],
         "labels": vocabulary.labels_for_pages(),
     }
-    return render_template("counter/console.html", config=config, centre_name=centre.name, timezone=centre.timezone,
-                           user=user)
+    return render_template("counter/console.html", config=config, centre_name=centre.name,
+                           timezone=centre.timezone, user=user)

@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import current_app
 from flask import jsonify
+from flask import make_response
 from flask import render_template
 from flask import request
 from flask import send_file
@@ -19,6 +20,7 @@ from hall.engine import text
 from hall.engine.errors import HallError
 from hall.engine.errors import Invalid
 from hall.engine.errors import Unauthorized
+from hall.messages import N_
 from hall.models import Centre
 from hall.models import Device
 from hall.models import vocabulary
@@ -28,20 +30,22 @@ from hall.store.db import end
 from hall.web import pairing
 from hall.web.database import get_session
 
-DISPLAY_COOKIE, DOOR_COOKIE = "hall_display", "hall_door"
+DISPLAY_COOKIE, DOOR_COOKIE = pairing.COOKIES["display"], pairing.COOKIES["door"]
 ASCII_DIGITS = re.compile(r"[0-9]{1,8}")
 
 
 class VoiceUnavailable(HallError):
-    status, code, message = 503, "voice_unavailable", "Máy chủ chưa có giọng đọc (espeak-ng hoặc bộ ghi âm)"
+    status, code = 503, "voice_unavailable"
+    message = N_("Máy chủ chưa có giọng đọc (espeak-ng hoặc bộ ghi âm)")
 
 
 def _unpaired(page: str) -> Callable[[bool], str]:
     return lambda offered: render_template("display/pair.html", page=page, error=offered)
 
 
-def _config(device: Device, token: str, centre: Centre) -> dict[str, Any]:
-    return {"token": token, "centre": {"code": centre.code, "name": centre.name},
+def _config(device: Device, page: str, centre: Centre) -> dict[str, Any]:
+    # `page` names the pairing cookie the script's requests use; the token is never in the page
+    return {"device": page, "centre": {"code": centre.code, "name": centre.name},
             "settings": displays.settings(centre), "shown": displays.shown(device),
             "labels": vocabulary.labels_for_pages()}
 
@@ -51,7 +55,7 @@ def display_page() -> Any:
     """The hall display: pair once with ?token=; ?counters=1,2 and ?fields=HT narrow it."""
     device, token = pairing.require(DISPLAY_COOKIE, "display", _unpaired("/display"))
     centre = get_session().get_one(Centre, device.centre_id)
-    config = _config(device, token, centre)
+    config = _config(device, "display", centre)
     if request.args.get("counters"):
         numbers = [text.ascii_int(part, 1, 9999) for part in request.args["counters"].split(",") if part]
         if None in numbers:
@@ -60,8 +64,9 @@ def display_page() -> Any:
         config["shown"]["counters"] = numbers
     if request.args.get("fields"):  # only compared with field codes in the page, never queried
         config["shown"]["fields"] = [part for part in request.args["fields"].split(",") if part]
-    return render_template("display/display.html", config=config, centre_name=centre.name,
-                           timezone=centre.timezone)
+    page = make_response(render_template("display/display.html", config=config,
+                                         centre_name=centre.name, timezone=centre.timezone))
+    return pairing.renew(page, DISPLAY_COOKIE, token)
 
 
 @bp.get("/display/door")
@@ -71,9 +76,10 @@ def door_page() -> Any:
     session = get_session()
     centre = session.get_one(Centre, device.centre_id)
     counter = displays.door_counter(session, centre, device, request.args.get("counter"))
-    config = {**_config(device, token, centre), "counter": {"number": counter.number, "name": counter.name}}
-    return render_template("display/door.html", config=config, counter=counter, centre_name=centre.name,
-                           timezone=centre.timezone)
+    config = {**_config(device, "door", centre), "counter": {"number": counter.number, "name": counter.name}}
+    page = make_response(render_template("display/door.html", config=config, counter=counter,
+                                         centre_name=centre.name, timezone=centre.timezone))
+    return pairing.renew(page, DOOR_COOKIE, token)
 
 
 def _display_device() -> Device:

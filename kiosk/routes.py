@@ -7,6 +7,7 @@ from typing import Any
 from flask import Response
 from flask import abort
 from flask import jsonify
+from flask import make_response
 from flask import render_template
 from flask import request
 
@@ -42,8 +43,9 @@ def _tracked(token: str) -> tuple[dict[str, Any], Centre]:
 def track(token: str) -> Any:
     """The citizen's phone page for one ticket (the token is the only key)."""
     ticket, centre = _tracked(token)
-    return render_template("kiosk/track.html", ticket=ticket, centre_name=centre.name, timezone=centre.timezone,
-                           token=token, labels=vocabulary.labels_for_pages())
+    return render_template("kiosk/track.html", ticket=ticket, centre_name=centre.name,
+                           timezone=centre.timezone, token=token,
+                           labels=vocabulary.labels_for_pages())
 
 
 @bp.get("/t/<token>.json")
@@ -70,7 +72,7 @@ def track_qr(token: str) -> Any:
                     headers={"Cache-Control": "private, max-age=86400"})
 
 
-PAIRING_COOKIE = "hall_kiosk"
+PAIRING_COOKIE = pairing.COOKIES["kiosk"]
 
 
 @bp.get("/kiosk")
@@ -79,7 +81,9 @@ def kiosk_page() -> Any:
     device, token = pairing.require(
         PAIRING_COOKIE, "kiosk", lambda offered: render_template("kiosk/pair.html", error=offered))
     centre = get_session().get_one(Centre, device.centre_id)
-    return render_template("kiosk/kiosk.html", token=token, centre_name=centre.name, timezone=centre.timezone,
-                           categories=[(key, print_jobs.PRIORITY_LABELS.get(key, key),
-                                        print_jobs.PRIORITY_LABELS_EN.get(key, key))
-                                       for key in centre.priority_categories])
+    page = make_response(render_template(
+        "kiosk/kiosk.html", centre_name=centre.name, timezone=centre.timezone,
+        categories=[(key, print_jobs.PRIORITY_LABELS.get(key, key),
+                     print_jobs.PRIORITY_LABELS_EN.get(key, key))
+                    for key in centre.priority_categories]))
+    return pairing.renew(page, PAIRING_COOKIE, token)

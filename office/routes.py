@@ -14,13 +14,18 @@ from flask import url_for
 from flask_login import current_user
 
 from hall.engine import text
+from hall.messages import N_
 from hall.models import Centre
 from hall.models import vocabulary
+from hall.models.centre import DEFAULT_PRIORITY_CATEGORIES
 from hall.web import logins
 from hall.web.database import get_session
 from office import bp
 
 QR_TEXT_MAX = 500
+# The priority groups a kiosk may offer (PATCH /centre priority_categories takes these).
+PRIORITY_NAMES = {"elderly": N_("Người cao tuổi"), "pregnant": N_("Phụ nữ mang thai"),
+                  "disabled": N_("Người khuyết tật"), "merit": N_("Người có công")}
 
 
 def _staff() -> Any:
@@ -43,8 +48,9 @@ def page() -> Any:
         "centre": {"code": centre.code, "name": centre.name},
         "labels": vocabulary.labels_for_pages(),
     }
+    choices = [(code, PRIORITY_NAMES.get(code, code)) for code in DEFAULT_PRIORITY_CATEGORIES]
     return render_template("office/admin.html", config=config, centre_name=centre.name,
-                           user=user)
+                           user=user, timezone=centre.timezone, priority_choices=choices)
 
 
 @bp.post("/admin/qr.svg")

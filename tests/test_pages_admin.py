@@ -1,6 +1,8 @@
 """The administration page in Chromium against a real server: an admin adds a field and a
 counter, pairs a kiosk by the link and QR code the page shows once, and the kiosk shows a new
-field without a reload; revoking a display drops it from the list and from the hall."""
+field without a reload; revoking a display drops it from the list and from the hall; a field
+without history is deleted and a counter's fields reordered, its console and the hall's
+screens hearing it at once; the centre's priority groups and voice are set."""
 
 from __future__ import annotations
 
@@ -17,6 +19,8 @@ from tests.conftest import make_app
 from tests.factories import PASSWORD
 from tests.factories import World
 from tests.factories import build_world
+from tests.listener import Listener
+from tests.listener import close_all
 from tests.servers import Server
 from tests.servers import serving_worlds
 
@@ -27,6 +31,12 @@ DOCS = Path(__file__).resolve().parent.parent / "docs"
 def hall(tmp_path: Path) -> Iterator[tuple[Server, World]]:
     with serving_worlds(tmp_path) as (server, worlds, _):
         yield server, worlds[0]
+
+
+class AdminListener(Listener):
+    """A real Socket.IO client that also records what the administration announces."""
+
+    EVENTS = (*Listener.EVENTS, "counter.updated", "fields.changed")
 
 
 def log_in_as_admin(page: Any, server: Server) -> None:
@@ -143,14 +153,31 @@ def test_centre_settings_from_the_browser(hall: tuple[Server, World], page: Any)
         form.locator(f"input[name=day{day}]").fill("07:30-11:30, 13:30-17:00")
     form.locator("input[name=day5]").fill("07:30-11:30")
     form.locator("input[name=ticker]").fill("Chào mừng quý khách")
+    expect(form.locator("input[name=priority_categories][value=pregnant]")).to_be_checked()
+    form.locator("input[name=priority_categories][value=pregnant]").uncheck()
+    form.locator("select[name=rating_scale]").select_option("4")
+    expect(form.locator("select[name=voice]")).to_have_value("server")
+    form.locator("select[name=voice]").select_option("browser")
+    form.locator("select[name=call_languages]").select_option("vi,en")
+    form.locator("input[name=call_repeat]").fill("2")
+    form.locator("input[name=digit_by_digit]").check()
     form.locator("button[type=submit]").click()
     expect(page.locator("#message")).to_contain_text("Đã lưu")
     centre = server.api("GET", "/centre", world.tokens["admin"]).json()
     assert centre["name"] == "Bộ phận Một cửa phường Dịch Vọng"
     assert centre["opening_hours"]["0"] == [["07:30", "11:30"], ["13:30", "17:00"]]
     assert "6" not in centre["opening_hours"]  # Sunday: closed
-    assert server.api("GET", "/centre/display", world.tokens["display"]).json()["ticker"] == \
-        "Chào mừng quý khách"
+    assert centre["priority_categories"] == ["elderly", "disabled", "merit"]
+    assert centre["rating_scale"] == 4
+    shown = server.api("GET", "/centre/display", world.tokens["display"]).json()
+    assert shown["ticker"] == "Chào mừng quý khách"
+    assert (shown["voice"], shown["call_languages"], shown["call_repeat"], shown["digit_by_digit"]) == \
+        ("browser", ["vi", "en"], 2, True)
+    page.reload()  # the form shows what is stored
+    page.click("#tabs button[data-tab=centre]")
+    expect(form.locator("select[name=call_languages]")).to_have_value("vi,en")
+    expect(form.locator("input[name=priority_categories][value=pregnant]")).not_to_be_checked()
+    expect(form.locator("input[name=priority_categories][value=merit]")).to_be_checked()
 
 
 def test_a_province_admin_picks_the_centre(tmp_path: Path, page: Any) -> None:
@@ -182,3 +209,67 @@ def test_a_province_admin_picks_the_centre(tmp_path: Path, page: Any) -> None:
         expect(page.locator("#centre-pick option")).to_have_count(2)
         page.select_option("#centre-pick", "C2")
         expect(fields).to_contain_text("Hộ tịch xã C2")
+
+
+def test_delete_a_field_and_edit_a_counter(hall: tuple[Server, World], page: Any) -> None:
+    server, world = hall
+    admin = world.tokens["admin"]
+    assert server.api("POST", "/fields", admin, json={"code": "XD", "name": "Xây dựng"}).status_code == 201
+    assert server.api("POST", "/tickets", world.tokens["kiosk"], json={"field": "CT"}).status_code == 201
+    assert server.api("POST", "/counters/1/open", world.tokens["officer1"]).status_code == 200
+    console = AdminListener(server.url, world.tokens["officer1"])  # holds counter 1, as its console
+    screen = AdminListener(server.url, world.tokens["display"])
+    try:
+        log_in_as_admin(page, server)
+        fields = page.locator("#fields tbody").first
+        expect(fields.locator('tr[data-key="XD"]')).to_contain_text("Xây dựng")
+        page.once("dialog", lambda dialog: dialog.accept())
+        fields.locator('tr[data-key="XD"] button[data-action=delete]').click()
+        expect(page.locator("#message")).to_contain_text("Đã xóa lĩnh vực XD")
+        expect(fields).not_to_contain_text("Xây dựng")
+        screen.wait_for("fields.changed")
+        codes = [f["code"] for f in server.api("GET", "/fields", admin).json()]
+        assert codes == ["HT", "CT", "DD"]
+        # a field with a ticket is refused with the API's reason, and stays
+        page.once("dialog", lambda dialog: dialog.accept())
+        fields.locator('tr[data-key="CT"] button[data-action=delete]').click()
+        expect(page.locator("#message")).to_contain_text("hãy đóng lĩnh vực")
+        expect(fields.locator('tr[data-key="CT"]')).to_be_visible()
+
+        page.click("#tabs button[data-tab=counters]")
+        page.locator('#counters tbody tr[data-key="1"] button[data-action=edit]').click()
+        editor = page.locator("#counter-edit")
+        expect(editor).to_be_visible()
+        items = editor.locator("#counter-edit-fields li")
+        expect(items).to_have_count(3)
+        assert [items.nth(i).get_attribute("data-code") for i in range(3)] == ["HT", "CT", "DD"]
+        editor.locator("input[name=name]").fill("Quầy Đất đai")
+        editor.locator('li[data-code="DD"] input').check()
+        editor.locator('li[data-code="CT"] input').uncheck()
+        editor.locator('li[data-code="DD"] button[data-action=up]').click()
+        editor.locator('li[data-code="DD"] button[data-action=up]').click()
+        expect(editor.locator('li[data-code="DD"] .rank')).to_have_text("1")
+        expect(editor.locator('li[data-code="HT"] .rank')).to_have_text("2")
+        expect(editor.locator('li[data-code="CT"] .rank')).to_have_text("")
+        editor.locator("button[type=submit]").click()
+        expect(editor).to_be_hidden()
+        row = page.locator('#counters tbody tr[data-key="1"]')
+        expect(row).to_contain_text("DD, HT")
+        expect(row).to_contain_text("Quầy Đất đai")
+        counter = next(c for c in server.api("GET", "/queue", admin).json()["counters"] if c["number"] == 1)
+        assert (counter["name"], counter["fields"]) == ("Quầy Đất đai", ["DD", "HT"])
+        for listener in (console, screen):  # the console and the hall hear it, live
+            heard = listener.wait_for("counter.updated")
+            assert heard[-1]["counter"]["fields"] == ["DD", "HT"]
+        assert len(console.events("counter.updated")) == 2  # its centre's room and its own
+
+        # a counter added and never used goes
+        server.api("POST", "/counters", admin, json={"number": 9, "fields": ["HT"]})
+        page.click("#tabs button[data-tab=fields]")
+        page.click("#tabs button[data-tab=counters]")
+        page.once("dialog", lambda dialog: dialog.accept())
+        page.locator('#counters tbody tr[data-key="9"] button[data-action=delete]').click()
+        expect(page.locator("#message")).to_contain_text("Đã xóa quầy 9")
+        expect(page.locator('#counters tbody tr[data-key="9"]')).to_have_count(0)
+    finally:
+        close_all([console, screen])

@@ -15,7 +15,7 @@
 
   function connect(handlers) {
     var offline = hall.$("offline");
-    var socket = hall.live({token: config.token}, function (online) { offline.hidden = online; });
+    var socket = hall.live({device: config.device}, function (online) { offline.hidden = online; });
     socket.on("state", function (state) {
       (state.recent || []).forEach(function (call) { seen.add(callKey(call)); });
       handlers.state(state);
@@ -27,6 +27,14 @@
     });
     ["ticket.updated", "counter.updated", "queue.changed"].forEach(function (name) {
       if (handlers[name]) socket.on(name, handlers[name]);
+    });
+    // A field or counter was added or deleted in the administration: the board is rebuilt
+    // from the hall as it is now, as after a reconnect.
+    socket.on("fields.changed", function () {
+      hall.api("GET", "/queue", null, {device: config.device}).then(function (state) {
+        (state.recent || []).forEach(function (call) { seen.add(callKey(call)); });
+        handlers.state(state);
+      }, function () { /* the next event or reconnect catches up */ });
     });
     return socket;
   }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import current_app
@@ -15,6 +16,7 @@ from hall.api.common import now
 from hall.api.spec import endpoint
 from hall.engine import admin
 from hall.engine import audit
+from hall.engine import counters
 from hall.engine import displays
 from hall.engine import events
 from hall.engine import imports
@@ -25,6 +27,7 @@ from hall.engine.auth import issue_user_token
 from hall.engine.clock import local_iso
 from hall.engine.errors import Duplicate
 from hall.engine.errors import Forbidden
+from hall.engine.errors import HallError
 from hall.engine.errors import Invalid
 from hall.models import ApiToken
 from hall.models import Centre
@@ -61,6 +64,19 @@ def _commit(session: Session, centre: Centre | None = None) -> None:
         announce.publish(session, centre, happened)
 
 
+def _remove(session: Session, centre: Centre, removal: Callable[[], None],
+            in_use: HallError) -> None:
+    """Remove, commit and announce; a row that came to reference what is removed meanwhile
+    (a ticket issued on PostgreSQL between the checks and the delete) is `in_use`, not a 500."""
+    try:
+        removal()
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        raise in_use from None
+    announce.publish(session, centre, events.take(session))
+
+
 @endpoint("/fields", "POST", summary="Add a field", roles=ADMIN, body=s.FieldIn,
           responses={**CREATED, 201: s.FieldOut})
 def create_field(principal: Principal, body: s.FieldIn) -> Any:
@@ -91,6 +107,28 @@ def create_counter(principal: Principal, body: s.CounterIn) -> Any:
     counter = admin.add_counter(session, principal.centre, body.number, body.name, body.fields)
     _commit(session, principal.centre)
     return jsonify(serialize.counter_json(session, counter, principal.centre, now(), None)), 201
+
+
+@endpoint("/counters/<int:number>", "PATCH", summary="Rename a counter or change the fields it "
+          "serves, in order; its console and the screens follow at once", roles=ADMIN,
+          body=s.CounterPatch, responses={200: s.CounterOut, 404: s.ErrorOut})
+def update_counter(principal: Principal, number: int, body: s.CounterPatch) -> Any:
+    session = get_session()
+    changes = {k: v for k, v in body.model_dump(exclude_unset=True).items() if v is not None}
+    counter = admin.update_counter(session, principal.centre, number, changes)
+    answer = serialize.counter_json(session, counter, principal.centre, now(),
+                                    counters.current_ticket(session, counter))
+    _commit(session, principal.centre)
+    return jsonify(answer)
+
+
+@endpoint("/counters/<int:number>", "DELETE", summary="Delete a closed counter no ticket was "
+          "ever called to", roles=ADMIN, responses={204: None, 404: s.ErrorOut, 409: s.ErrorOut})
+def delete_counter(principal: Principal, number: int) -> Any:
+    session = get_session()
+    _remove(session, principal.centre, lambda: admin.delete_counter(session, principal.centre, number),
+            admin.counter_used(number))
+    return "", 204
 
 
 @endpoint("/devices", "POST", summary="Add a device; its token is shown once", roles=ADMIN,
@@ -213,6 +251,16 @@ def update_field(principal: Principal, code: str, body: s.FieldPatch) -> Any:
     answer = serialize.field_json(field, waiting.get(field.id, 0))
     _commit(session, principal.centre)
     return jsonify(answer)
+
+
+@endpoint("/fields/<code>", "DELETE", summary="Delete a field no ticket ever had (close one "
+          "that has: is_open false); kiosks follow at once", roles=ADMIN,
+          responses={204: None, 404: s.ErrorOut, 409: s.ErrorOut})
+def delete_field(principal: Principal, code: str) -> Any:
+    session = get_session()
+    _remove(session, principal.centre, lambda: admin.delete_field(session, principal.centre, code),
+            admin.field_in_use(code))
+    return "", 204
 
 
 @endpoint("/users", "GET", summary="The centre's users", roles=MANAGERS,

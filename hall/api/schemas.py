@@ -122,6 +122,14 @@ class CounterIn(Body):
     fields: Annotated[list[Code], Field(max_length=200)]
 
 
+class CounterPatch(Body):
+    """What an admin may change of a counter: its name, and the fields it serves in order."""
+
+    name: Annotated[str, Field(max_length=200), LINE, OPTIONAL_NAME] | None = None
+    fields: Annotated[list[Code], Field(min_length=1, max_length=200,
+                      description="field codes in the order the counter serves them")] | None = None
+
+
 class DeviceIn(Body):
     kind: Literal["kiosk", "display", "tablet"]
     name: Name

@@ -35,6 +35,7 @@ from hall.messages import Msg
 from hall.models import Centre
 from hall.store import db
 from hall.web import limits
+from hall.web import pairing
 from hall.web.database import get_session
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -159,6 +160,8 @@ def caller() -> str:
     scheme, _, token = header.partition(" ")
     if scheme.lower() == "bearer" and token.strip():
         return "token:" + auth.hash_token(token.strip())
+    if device_token := pairing.header_token():
+        return "token:" + auth.hash_token(device_token)
     if csrf := request.headers.get("X-CSRF-Token"):
         return "session:" + auth.hash_token(csrf)
     return "address:" + (request.remote_addr or "")
@@ -185,6 +188,8 @@ def authenticate() -> auth.Principal:
 
 def _caller() -> auth.Principal:
     header = request.headers.get("Authorization", "")
+    if not header and (device_token := pairing.header_token()):
+        header = "Bearer " + device_token  # a paired device page: the token is its cookie's
     if not header:
         from hall.web import logins
 
@@ -350,7 +355,7 @@ def _operation(op: Operation) -> dict[str, Any]:
             {"name": name, "in": "header", "required": False, "schema": {"type": "string"}}
             for name in op.headers
         ],
-        "security": [{"bearer": []}, {"consoleSession": []}],
+        "security": [{"bearer": []}, {"consoleSession": []}, {"devicePage": []}],
         "responses": {},
     }
     if op.query is not None:
@@ -413,6 +418,12 @@ def openapi_document() -> dict[str, Any]:
                     "type": "apiKey", "in": "header", "name": "X-CSRF-Token",
                     "description": "The officer console in the browser: the login session cookie "
                                    "from /counter/login plus this header with the session's token.",
+                },
+                "devicePage": {
+                    "type": "apiKey", "in": "header", "name": "X-Hall-Device",
+                    "description": "A paired device page (kiosk, display, door) in its browser: "
+                                   "its pairing cookie (HttpOnly, SameSite=Strict) plus this "
+                                   "header naming the page's kind; the page never holds its token.",
                 },
             },
         },

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import delete
 from sqlalchemy import func
+from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -27,8 +29,14 @@ from hall.models import Counter
 from hall.models import CounterField
 from hall.models import Device
 from hall.models import Field
+from hall.models import LineCount
+from hall.models import Rating
+from hall.models import Ticket
+from hall.models import TicketEvent
+from hall.models import TicketSequence
 from hall.models import User
 from hall.models.centre import DEFAULT_PRIORITY_CATEGORIES
+from hall.models.vocabulary import CounterState
 from hall.models.vocabulary import PrintStatus
 
 
@@ -121,6 +129,112 @@ def add_counter(session: Session, centre: Centre, number: int, name: str,
     session.flush()
     events.record(session, events.FieldsChanged(centre.id))  # kiosks: expected waits change
     return counter
+
+
+def field_in_use(code: str) -> Conflict:
+    return Conflict("Lĩnh vực %(field)s đã có số thứ tự được cấp nên không xóa được; hãy đóng "
+                    "lĩnh vực (is_open: false) thay vì xóa", "field_in_use", field=code)
+
+
+def counter_used(number: int) -> Conflict:
+    return Conflict("Quầy %(number)s đã phục vụ số thứ tự nên không xóa được", "counter_in_use",
+                    number=number)
+
+
+def delete_field(session: Session, centre: Centre, code: str) -> None:
+    """Remove a field that no ticket has ever had (its row and its counters' links). A field
+    with history is closed instead (`is_open: false`): its tickets, numbers and reports hang
+    on it. A counter must keep at least one field, so a counter's only field stays."""
+    field = session.scalar(select(Field).where(Field.centre_id == centre.id, Field.code == code)
+                           .with_for_update())  # PostgreSQL: waits for a ticket being issued
+    if field is None:
+        raise UnknownField()
+    used = session.scalar(select(Ticket.id).where(
+        or_(Ticket.field_id == field.id, Ticket.origin_field_id == field.id)).limit(1))
+    if used is not None:
+        raise field_in_use(code)
+    serving = select(CounterField.counter_id).where(CounterField.field_id == field.id)
+    alone = sorted(number for number, links in session.execute(
+        select(Counter.number, func.count()).join(CounterField, CounterField.counter_id == Counter.id)
+        .where(Counter.id.in_(serving)).group_by(Counter.id, Counter.number)) if links == 1)
+    if alone:
+        raise Conflict("Lĩnh vực %(field)s là lĩnh vực duy nhất của quầy %(counters)s; hãy cho "
+                       "quầy phục vụ lĩnh vực khác trước", "counter_needs_field", field=code,
+                       counters=", ".join(str(number) for number in alone))
+    for link in session.scalars(select(CounterField).where(CounterField.field_id == field.id)):
+        session.delete(link)
+    session.flush()
+    session.execute(delete(LineCount).where(LineCount.field_id == field.id))
+    session.execute(delete(TicketSequence).where(TicketSequence.field_id == field.id))
+    session.delete(field)  # a watched row: every process forgets the remembered fields
+    session.flush()
+    events.record(session, events.FieldsChanged(centre.id), events.WaitingChanged(centre.id))
+
+
+COUNTER_CHANGES = frozenset({"name", "fields"})
+
+
+def update_counter(session: Session, centre: Centre, number: int, changes: dict[str, object]
+                   ) -> Counter:
+    """Rename a counter or give it other fields, served in the order given. Its officer,
+    state and current ticket stay; the console and the screens hear it at once."""
+    counter = find_counter(session, centre.id, number, lock=True)
+    for key, value in changes.items():
+        if key not in COUNTER_CHANGES:
+            raise Invalid("Không đổi được '%(key)s' của quầy", "invalid_body", key=key)
+        if key == "name":
+            name = readable(str(value), N_("Tên quầy"), required=False)
+            counter.name = name or f"Quầy {counter.number}"
+        else:
+            _serve(session, centre, counter, list(value))  # type: ignore[call-overload]
+    session.flush()
+    events.record(session, events.CounterChanged(counter), events.WaitingChanged(centre.id))
+    return counter
+
+
+def _serve(session: Session, centre: Centre, counter: Counter, codes: list[str]) -> None:
+    """The counter's fields become `codes`, in that order (links kept where they can be)."""
+    if not codes:
+        raise Invalid("Quầy phải phục vụ ít nhất một lĩnh vực", "invalid_body")
+    if len(set(codes)) != len(codes):
+        raise Invalid("Một lĩnh vực bị lặp lại", "invalid_body")
+    fields = [find_field(session, centre.id, code) for code in codes]
+    kept = {link.field_id: link for link in counter.field_links}
+    links = []
+    for position, field in enumerate(fields):
+        link = kept.pop(field.id, None) or CounterField(field=field)
+        link.position = position
+        links.append(link)
+    counter.field_links = links  # the links left out are deleted (delete-orphan)
+
+
+def delete_counter(session: Session, centre: Centre, number: int) -> None:
+    """Remove a closed counter that no ticket has ever been called to, sent to or rated at.
+    A device still paired with it must be revoked first; revoked ones let go of it."""
+    counter = find_counter(session, centre.id, number, lock=True)
+    if counter.state != CounterState.CLOSED or counter.officer_id is not None:
+        raise Conflict("Quầy %(number)s đang mở; cán bộ phải đóng quầy trước khi xóa",
+                       "counter_in_use", number=number)
+    used = (session.scalar(select(Ticket.id).where(or_(
+        Ticket.counter_id == counter.id, Ticket.target_counter_id == counter.id)).limit(1))
+        or session.scalar(select(Rating.id).where(Rating.counter_id == counter.id).limit(1))
+        or session.scalar(select(TicketEvent.id).where(TicketEvent.counter_id == counter.id)
+                          .limit(1)))
+    if used is not None:
+        raise counter_used(number)
+    paired = session.scalars(select(Device).where(Device.counter_id == counter.id)
+                             .order_by(Device.id)).all()
+    active = [device.name for device in paired if device.revoked_at is None]
+    if active:
+        raise Conflict("Quầy %(number)s còn thiết bị %(devices)s; hãy thu hồi thiết bị trước",
+                       "counter_in_use", number=number, devices=", ".join(active))
+    for device in paired:
+        device.counter_id = None
+    counter.field_links = []
+    session.flush()
+    session.delete(counter)  # a watched row: every process forgets the remembered counters
+    session.flush()
+    events.record(session, events.FieldsChanged(centre.id), events.WaitingChanged(centre.id))
 
 
 def add_device(session: Session, centre: Centre, kind: str, name: str, now: datetime,

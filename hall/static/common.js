@@ -73,13 +73,14 @@
     return p.hour + ":" + p.minute + (seconds ? ":" + p.second : "");
   }
 
-  /* fetch("/api/v1" + path); `auth` is {token} (a device's bearer token) or {csrf} (the
-     console's login session). Resolves to the parsed body (null for 204); rejects with an
+  /* fetch("/api/v1" + path); `auth` is {device: "kiosk"} (a paired page: its cookie),
+     {token} (a bearer token: the tracking page's) or {csrf} (the console's login session). Resolves to the parsed body (null for 204); rejects with an
      Error carrying the API's error code, message and the HTTP status. */
   function api(method, path, body, auth, extraHeaders) {
     var headers = {"Accept": "application/json", "Accept-Language": lang};
     if (auth && auth.token) headers.Authorization = "Bearer " + auth.token;
     if (auth && auth.csrf) headers["X-CSRF-Token"] = auth.csrf;
+    if (auth && auth.device) headers["X-Hall-Device"] = auth.device;  // a paired page's cookie
     Object.keys(extraHeaders || {}).forEach(function (name) { headers[name] = extraHeaders[name]; });
     var options = {method: method, headers: headers, cache: "no-store", credentials: "same-origin"};
     if (body !== undefined && body !== null) {

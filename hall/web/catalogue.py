@@ -37,7 +37,10 @@ PLACEHOLDER = re.compile(r"%\([a-z_]+\)s|\{[a-z_]+\}")
 
 
 def _error_classes(cls: type[errors.HallError] = errors.HallError) -> Iterator[str]:
-    yield cls.__name__
+    """The engine's error classes (hall.engine.errors), whatever else happens to be imported:
+    an error class of a page module marks its message with N_() instead."""
+    if cls.__module__ == errors.__name__:
+        yield cls.__name__
     sub: type[errors.HallError]
     for sub in cls.__subclasses__():
         yield from _error_classes(sub)

@@ -23,8 +23,8 @@ from pathlib import Path
 from babel.dates import format_date
 from babel.support import Translations
 from flask import Flask
-from flask import current_app
 from flask import Response
+from flask import current_app
 from flask import request
 from flask_babel import Babel
 from flask_babel import get_locale

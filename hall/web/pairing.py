@@ -1,4 +1,10 @@
-"""Pairing a device page once with ?token=, then a long-lived cookie (kiosk, display, door)."""
+"""Pairing a device page once with ?token=, then a long-lived cookie (kiosk, display, door).
+
+After pairing, the token lives only in an HttpOnly cookie: the page's HTML and script never
+hold it. The page's script names its kind instead (`X-Hall-Device: kiosk` on API calls,
+`{device: "kiosk"}` when its live connection opens) and the server takes the token from
+that kind's cookie. The cookie is SameSite=Strict and the header is not one a cross-site
+form can send, so another site cannot act as the kiosk."""
 
 from __future__ import annotations
 
@@ -17,6 +23,20 @@ from hall.models import Device
 from hall.web.database import get_session
 
 TEN_YEARS_S = 10 * 365 * 86400
+# A page kind's cookie; the same browser may be paired as several (a kiosk PC with a screen).
+COOKIES = {"kiosk": "hall_kiosk", "display": "hall_display", "door": "hall_door"}
+HEADER = "X-Hall-Device"
+
+
+def cookie_token(page: object) -> str:
+    """The token in the pairing cookie of the page kind a script names ("" if none)."""
+    name = COOKIES.get(page) if isinstance(page, str) else None
+    return request.cookies.get(name, "") if name else ""
+
+
+def header_token() -> str:
+    """The token of the device page that made this request (its X-Hall-Device header), or ""."""
+    return cookie_token(request.headers.get(HEADER))
 
 
 def device_for(token: str, kind: str) -> Device | None:
@@ -35,12 +55,24 @@ def pair(cookie: str, kind: str) -> tuple[Device | None, str, Response | None]:
         rest = {key: value for key, value in request.args.items() if key != "token"}
         query = urlencode(rest)
         response: Any = redirect(request.path + (f"?{query}" if query else ""))
-        response.set_cookie(cookie, offered, max_age=TEN_YEARS_S, httponly=True, samesite="Strict",
-                            secure=request.is_secure, path=request.path)
+        _remember(response, cookie, offered)
         return None, "", response
     token = request.cookies.get(cookie, "")
     device = device_for(token, kind)
     return device, (token if device else ""), None
+
+
+def _remember(response: Response, cookie: str, token: str) -> None:
+    # path "/": the page's API calls and live connection carry it (see the module's note)
+    response.set_cookie(cookie, token, max_age=TEN_YEARS_S, httponly=True, samesite="Strict",
+                        secure=request.is_secure, path="/")
+
+
+def renew(response: Response, cookie: str, token: str) -> Response:
+    """Store a paired page's cookie again with the path every device page now uses (a device
+    paired before kept it on its page's own path, which the API did not see)."""
+    _remember(response, cookie, token)
+    return response
 
 
 def require(cookie: str, kind: str, unpaired: Callable[[bool], str]) -> tuple[Device, str]:

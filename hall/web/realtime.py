@@ -33,6 +33,7 @@ from hall.models import User
 from hall.read import serialize
 from hall.store.db import end
 from hall.store.db import session_scope
+from hall.web import pairing
 from hall.web import print_worker
 from hall.web.sockets import centre_room
 from hall.web.sockets import counter_room
@@ -117,6 +118,8 @@ def on_connect(auth_payload: Any = None) -> None:
     """Refuse without a valid token; else join rooms and send the `state` snapshot (built
     first, then sent with no transaction open)."""
     token = auth_payload.get("token") if isinstance(auth_payload, dict) else None
+    if not token and isinstance(auth_payload, dict) and "device" in auth_payload:
+        token = pairing.cookie_token(auth_payload["device"])  # a paired page: its cookie
     if isinstance(auth_payload, dict) and "csrf" in auth_payload and not token:
         _console_connected(auth_payload["csrf"])
         return

@@ -1,7 +1,7 @@
 // The touch kiosk: one tap, one ticket, whatever the network does.
 (function () {
   "use strict";
-  var TOKEN = document.body.dataset.token;
+  var AUTH = {device: "kiosk"};  // the pairing cookie; the page never holds the token
   var PER_PAGE = 12, BACK_AFTER_MS = 15000, BACK_AFTER_FAILED_PRINT_MS = 40000, PRINT_WAIT_MS = 10000;
   var fields = [], page = 0, query = "", category = null, busy = false;
   var backTimer = null, printTimer = null, currentJob = null, messageTimer = null;
@@ -15,7 +15,7 @@
     renderTiles();
   }
   function loadFields() {
-    return hall.api("GET", "/fields", null, {token: TOKEN})
+    return hall.api("GET", "/fields", null, AUTH)
       .then(function (list) { fields = list; renderTiles(); });
   }
   function visibleFields() {
@@ -69,7 +69,7 @@
     send(body, key, 0, tile);
   }
   function send(body, key, attempt, tile) {
-    hall.api("POST", "/tickets", body, {token: TOKEN}, {"Idempotency-Key": key}).then(function (ticket) {
+    hall.api("POST", "/tickets", body, AUTH, {"Idempotency-Key": key}).then(function (ticket) {
       confirmTicket(ticket);
     }, function (error) {
       if (!error.status || error.status >= 500 || error.status === 429) { throw error; }  // retried
@@ -151,7 +151,7 @@
       $("priority").setAttribute("aria-pressed", String(category !== null));
     });
   });
-  var socket = hall.live({token: TOKEN}, function (online) {
+  var socket = hall.live(AUTH, function (online) {
     $("offline").hidden = online;
     if (online) { loadFields().catch(function () {}); }
   });

@@ -2,14 +2,15 @@
    change, managers read. Every refusal is shown with the API's own message. */
 (function () {
   "use strict";
+  var _ = hall.t;
   var config = JSON.parse(hall.$("config").textContent);
   var $ = hall.$;
   var isAdmin = config.user.role === "admin";
-  var KINDS = {kiosk: "Ki-ốt lấy số", display: "Màn hình sảnh", tablet: "Máy tính bảng"};
-  var ROLES = {officer: "Cán bộ", manager: "Quản lý", admin: "Quản trị"};
-  var STATES = {open: "Đang mở", paused: "Tạm dừng", closed: "Đóng"};
-  var PRINTER_STATES = {unknown: "Chưa rõ", online: "Sẵn sàng", offline: "Mất kết nối",
-                        out_of_paper: "Hết giấy", paper_low: "Sắp hết giấy"};
+  var KINDS = {kiosk: _("Ki-ốt lấy số"), display: _("Màn hình sảnh"), tablet: _("Máy tính bảng")};
+  var ROLES = {officer: _("Cán bộ"), manager: _("Quản lý"), admin: _("Quản trị viên")};
+  var STATES = {open: _("Đang mở"), paused: _("Tạm dừng"), closed: _("Đóng")};
+  var PRINTER_STATES = {unknown: _("Chưa rõ"), online: _("Sẵn sàng"), offline: _("Mất kết nối"),
+                        out_of_paper: _("Hết giấy"), paper_low: _("Sắp hết giấy")};
 
   // A province's administrator works on the centre chosen at the top; everyone else on theirs.
   var centre = config.centre.code;
@@ -30,12 +31,21 @@
     say(error.message, "error");
   }
 
-  /* A table body from rows of cells; a cell is text or a DOM node. */
-  function fill(section, rows) {
+  /* "Thứ Hai, 02/03/2026 09:05" in the centre's time zone, from an API time; "" for none. */
+  function when(iso, seconds) {
+    var ms = iso ? Date.parse(iso) : NaN;
+    if (isNaN(ms)) { return iso || ""; }
+    return hall.dateText(ms) + " " + hall.timeText(ms, seconds);
+  }
+
+  /* A table body from rows of cells; a cell is text or a DOM node. `keys[i]`, when given,
+     becomes row i's data-key (the field's code, the counter's number). */
+  function fill(section, rows, keys) {
     var body = $(section).querySelector("tbody");
     body.textContent = "";
-    rows.forEach(function (cells) {
+    rows.forEach(function (cells, i) {
       var tr = document.createElement("tr");
+      if (keys) { tr.dataset.key = String(keys[i]); }
       cells.forEach(function (cell) {
         var td = document.createElement("td");
         if (cell instanceof Node) { td.appendChild(cell); } else { td.textContent = cell == null ? "" : String(cell); }
@@ -44,9 +54,10 @@
       body.appendChild(tr);
     });
   }
-  function button(label, action) {
+  function button(label, action, name) {
     var b = document.createElement("button");
     b.type = "button"; b.textContent = label; b.className = "admin-only";
+    if (name) { b.dataset.action = name; }
     b.addEventListener("click", action);
     return b;
   }
@@ -57,22 +68,33 @@
     });
     return data;
   }
+  function checked(form, name) {
+    return Array.prototype.map.call(form.querySelectorAll("input[name=" + name + "]:checked"),
+                                    function (input) { return input.value; });
+  }
 
   /* ---- fields ---- */
   function loadFields() {
     return api("GET", "/fields").then(function (list) {
       fill("fields", list.map(function (f) {
-        var toggle = document.createElement("span");
-        toggle.appendChild(document.createTextNode(f.is_open ? "Đang nhận " : "Đã ngừng "));
+        var actions = document.createElement("span");
+        actions.appendChild(document.createTextNode(f.is_open ? _("Đang nhận") + " " : _("Đã ngừng") + " "));
         if (isAdmin) {
-          toggle.appendChild(button(f.is_open ? "Ngừng nhận số" : "Mở nhận số", function () {
+          actions.appendChild(button(f.is_open ? _("Ngừng nhận số") : _("Mở nhận số"), function () {
             api("PATCH", "/fields/" + encodeURIComponent(f.code), {is_open: !f.is_open})
-              .then(function () { say("Đã lưu", "info"); loadFields(); }, fail);
-          }));
+              .then(function () { say(_("Đã lưu"), "info"); loadFields(); }, fail);
+          }, "toggle"));
+          actions.appendChild(button(_("Xóa"), function () {
+            if (!confirm(_("Xóa lĩnh vực {code} · {name}? Chỉ xóa được lĩnh vực chưa từng cấp số; lĩnh vực đã có số thì hãy ngừng nhận số.",
+                           {code: f.code, name: f.name}))) { return; }
+            api("DELETE", "/fields/" + encodeURIComponent(f.code)).then(function () {
+              say(_("Đã xóa lĩnh vực {code}", {code: f.code}), "info"); loadFields();
+            }, fail);
+          }, "delete"));
         }
         return [f.code, f.name, f.name_en, f.prefix || (f.block_start + "–" + f.block_end),
-                Math.round(f.target_wait_s / 60), f.daily_capacity || "—", f.waiting, toggle];
-      }));
+                Math.round(f.target_wait_s / 60), f.daily_capacity || "—", f.waiting, actions];
+      }), list.map(function (f) { return f.code; }));
       var box = $("counter-fields");
       Array.prototype.slice.call(box.querySelectorAll("label")).forEach(function (l) { l.remove(); });
       list.forEach(function (f) {
@@ -90,7 +112,7 @@
     if (d.name_en) { body.name_en = d.name_en; }
     if (d.prefix) { body.prefix = d.prefix; }
     api("POST", "/fields", body).then(function () {
-      say("Đã thêm lĩnh vực " + d.name, "info"); event.target.reset(); loadFields();
+      say(_("Đã thêm lĩnh vực {name}", {name: d.name}), "info"); event.target.reset(); loadFields();
     }, fail);
   });
 
@@ -100,12 +122,13 @@
     var xlsx = /\.xlsx$/i.test(importFile.name);
     return fetch("/api/v1/fields/import?save=" + (save ? "1" : "0"), {
       method: "POST", credentials: "same-origin", body: importFile,
-      headers: Object.assign({"X-CSRF-Token": config.csrf, "Content-Type": xlsx ?
+      headers: Object.assign({"X-CSRF-Token": config.csrf, "Accept-Language": hall.language(),
+                              "Content-Type": xlsx ?
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/csv"}, centreHeaders())
     }).then(function (response) {
       return response.json().then(function (data) {
         if (!response.ok && !data.rows) {
-          var error = new Error((data.error && data.error.message) || ("Lỗi " + response.status));
+          var error = new Error((data.error && data.error.message) || _("Lỗi {status}", {status: response.status}));
           error.status = response.status; throw error;
         }
         return data;
@@ -118,8 +141,8 @@
     result.rows.forEach(function (r) {
       var tr = document.createElement("tr");
       if (r.errors.length) { tr.className = "bad"; }
-      [r.row, r.code, r.name, r.prefix || "tự động", Math.round(r.target_wait_s / 60),
-       r.errors.join("; ") || "Hợp lệ"].forEach(function (cell) {
+      [r.row, r.code, r.name, r.prefix || _("tự động"), Math.round(r.target_wait_s / 60),
+       r.errors.join("; ") || _("Hợp lệ")].forEach(function (cell) {
         var td = document.createElement("td"); td.textContent = String(cell); tr.appendChild(td);
       });
       body.appendChild(tr);
@@ -133,19 +156,19 @@
     if (!importFile) { return; }
     sendImport(false).then(function (result) {
       showImport(result);
-      say(result.ok ? "Mọi dòng hợp lệ; bấm Lưu tất cả" : "Có dòng lỗi; sửa tệp rồi xem trước lại",
+      say(result.ok ? _("Mọi dòng hợp lệ; bấm Lưu tất cả") : _("Có dòng lỗi; sửa tệp rồi xem trước lại"),
           result.ok ? "info" : "error");
     }, fail);
   });
   $("import-save").addEventListener("click", function () {
     sendImport(true).then(function (result) {
       showImport(result);
-      if (result.saved) { say("Đã thêm " + result.rows.length + " lĩnh vực", "info"); loadFields(); }
+      if (result.saved) { say(_("Đã thêm {n} lĩnh vực", {n: result.rows.length}), "info"); loadFields(); }
     }, fail);
   });
 
   /* ---- centre ---- */
-  var DAYS = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật"];
+  var DAYS = [_("Thứ Hai"), _("Thứ Ba"), _("Thứ Tư"), _("Thứ Năm"), _("Thứ Sáu"), _("Thứ Bảy"), _("Chủ nhật")];
   (function buildHours() {
     var box = $("hours");
     DAYS.forEach(function (name, day) {
@@ -158,14 +181,28 @@
   })();
   function loadCentre() {
     return Promise.all([api("GET", "/centre"), api("GET", "/centre/display")]).then(function (both) {
-      var c = both[0], form = $("centre-form").elements;
+      var c = both[0], shown = both[1], form = $("centre-form").elements;
       ["name", "address", "ticket_header", "ticket_footer"].forEach(function (k) { form[k].value = c[k]; });
       form.rating_scale.value = String(c.rating_scale);
       form.default_service_min.value = Math.round(c.default_service_s / 60);
-      form.ticker.value = both[1].ticker;
+      Array.prototype.forEach.call($("priority").querySelectorAll("input"), function (input) {
+        input.checked = c.priority_categories.indexOf(input.value) >= 0;
+      });
+      form.ticker.value = shown.ticker;
+      form.voice.value = shown.voice;
+      var languages = shown.call_languages.join(",");
+      if (!form.call_languages.querySelector("option[value='" + languages + "']")) {
+        var option = document.createElement("option");  // a wording set through the API
+        option.value = languages; option.textContent = languages;
+        form.call_languages.appendChild(option);
+      }
+      form.call_languages.value = languages;
+      ["call_repeat", "flash_s", "recent"].forEach(function (k) { form[k].value = String(shown[k]); });
+      form.digit_by_digit.checked = shown.digit_by_digit;
+      form.show_waiting.checked = shown.show_waiting;
       var days = c.opening_hours || {};
       form.always.checked = Object.keys(days).length === 0;
-      DAYS.forEach(function (_, day) {
+      DAYS.forEach(function (name, day) {
         form["day" + day].value = (days[String(day)] || []).map(function (p) { return p[0] + "-" + p[1]; }).join(", ");
       });
     }, fail);
@@ -178,7 +215,7 @@
       if (!text) { return; }
       days[String(day)] = text.split(",").map(function (part) {
         var pair = part.trim().split("-").map(function (t) { return t.trim(); });
-        if (pair.length !== 2) { throw new Error(name + ": viết giờ như 07:30-11:30"); }
+        if (pair.length !== 2) { throw new Error(_("{day}: viết giờ như 07:30-11:30", {day: name})); }
         return pair;
       });
     });
@@ -188,70 +225,155 @@
     event.preventDefault();
     var form = event.target.elements, days;
     try { days = parseHours(form); } catch (error) { say(error.message); return; }
+    var display = {ticker: form.ticker.value.trim(), voice: form.voice.value,
+                   call_languages: form.call_languages.value.split(","),
+                   call_repeat: Number(form.call_repeat.value), flash_s: Number(form.flash_s.value),
+                   recent: Number(form.recent.value), digit_by_digit: form.digit_by_digit.checked,
+                   show_waiting: form.show_waiting.checked};
     api("PATCH", "/centre", {name: form.name.value.trim(), address: form.address.value.trim(),
                              ticket_header: form.ticket_header.value.trim(),
                              ticket_footer: form.ticket_footer.value.trim(),
                              rating_scale: Number(form.rating_scale.value),
-                             default_service_s: Number(form.default_service_min.value || 5) * 60})
+                             default_service_s: Number(form.default_service_min.value || 5) * 60,
+                             priority_categories: checked(event.target, "priority_categories")})
       .then(function () { return api("PUT", "/centre/opening-hours", {days: days}); })
-      .then(function () { return api("PUT", "/centre/display", {ticker: form.ticker.value.trim()}); })
-      .then(function () { say("Đã lưu thông tin trung tâm", "info"); loadCentre(); }, fail);
+      .then(function () { return api("PUT", "/centre/display", display); })
+      .then(function () { say(_("Đã lưu thông tin trung tâm"), "info"); loadCentre(); }, fail);
   });
 
   /* ---- counters ---- */
+  var editing = null;  // the number of the counter in the editor
   function loadCounters() {
-    return api("GET", "/queue").then(function (queue) {
-      fill("counters", queue.counters.map(function (c) {
+    return Promise.all([api("GET", "/queue"), api("GET", "/fields")]).then(function (both) {
+      var list = both[0].counters, fields = both[1];
+      fill("counters", list.map(function (c) {
+        var actions = document.createElement("span");
+        if (isAdmin) {
+          actions.appendChild(button(_("Sửa"), function () { editCounter(c, fields); }, "edit"));
+          actions.appendChild(button(_("Xóa"), function () {
+            if (!confirm(_("Xóa quầy {number}? Chỉ xóa được quầy đã đóng và chưa từng phục vụ số nào.",
+                           {number: c.number}))) { return; }
+            api("DELETE", "/counters/" + c.number).then(function () {
+              say(_("Đã xóa quầy {number}", {number: c.number}), "info");
+              if (editing === c.number) { closeEditor(); }
+              loadCounters();
+            }, fail);
+          }, "delete"));
+        }
         return [c.number, c.name, c.fields.join(", "), STATES[c.state] || c.state,
-                c.officer ? (c.officer.full_name || c.officer.username) : "—"];
-      }));
+                c.officer ? (c.officer.full_name || c.officer.username) : "—", actions];
+      }), list.map(function (c) { return c.number; }));
+      if (editing !== null && !list.some(function (c) { return c.number === editing; })) {
+        closeEditor();  // the counter under edit is gone
+      }
     }, fail);
   }
+
+  /* The editor: every field of the centre with a tick (served or not) and ▲ ▼ to order; the
+     ticked ones are served in the order they stand. */
+  function editCounter(c, fields) {
+    editing = c.number;
+    var form = $("counter-edit"), list = $("counter-edit-fields");
+    $("counter-edit-title").textContent = _("Sửa quầy {number}", {number: c.number});
+    form.elements.name.value = c.name;
+    list.textContent = "";
+    var byCode = {};
+    fields.forEach(function (f) { byCode[f.code] = f; });
+    var order = c.fields.filter(function (code) { return byCode[code]; });
+    fields.forEach(function (f) { if (order.indexOf(f.code) < 0) { order.push(f.code); } });
+    order.forEach(function (code) {
+      var f = byCode[code], item = document.createElement("li"), label = document.createElement("label");
+      var input = document.createElement("input"), rank = document.createElement("span");
+      item.dataset.code = code;
+      input.type = "checkbox"; input.name = "serve"; input.value = code;
+      input.checked = c.fields.indexOf(code) >= 0;
+      input.addEventListener("change", renumber);
+      rank.className = "rank";
+      label.appendChild(input); label.appendChild(document.createTextNode(" " + code + " · " + f.name));
+      item.appendChild(rank); item.appendChild(label);
+      item.appendChild(mover("▲", _("Đưa {code} lên", {code: code}), "up", item, -1));
+      item.appendChild(mover("▼", _("Đưa {code} xuống", {code: code}), "down", item, 1));
+      list.appendChild(item);
+    });
+    renumber();
+    form.hidden = false;
+  }
+  function mover(text, label, name, item, step) {
+    var b = document.createElement("button");
+    b.type = "button"; b.textContent = text; b.dataset.action = name;
+    b.setAttribute("aria-label", label); b.title = label;
+    b.addEventListener("click", function () {
+      var list = item.parentNode;
+      if (step < 0 && item.previousElementSibling) { list.insertBefore(item, item.previousElementSibling); }
+      if (step > 0 && item.nextElementSibling) { list.insertBefore(item.nextElementSibling, item); }
+      renumber();
+      b.focus();
+    });
+    return b;
+  }
+  /* Each ticked field shows its place in the counter's order. */
+  function renumber() {
+    var n = 0;
+    Array.prototype.forEach.call($("counter-edit-fields").children, function (item) {
+      var ticked = item.querySelector("input").checked;
+      item.querySelector(".rank").textContent = ticked ? String(++n) : "";
+      item.classList.toggle("off", !ticked);
+    });
+  }
+  function closeEditor() { editing = null; $("counter-edit").hidden = true; }
+  $("counter-edit-cancel").addEventListener("click", closeEditor);
+  $("counter-edit").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var number = editing, chosen = checked($("counter-edit-fields"), "serve");
+    if (!chosen.length) { say(_("Quầy phải phục vụ ít nhất một lĩnh vực")); return; }
+    api("PATCH", "/counters/" + number, {name: event.target.elements.name.value.trim(), fields: chosen})
+      .then(function () {
+        say(_("Đã lưu quầy {number}", {number: number}), "info"); closeEditor(); loadCounters();
+      }, fail);
+  });
   $("counter-form").addEventListener("submit", function (event) {
     event.preventDefault();
     var d = formData(event.target);
-    var chosen = Array.prototype.map.call(
-      event.target.querySelectorAll("input[name=field]:checked"), function (i) { return i.value; });
-    api("POST", "/counters", {number: Number(d.number), name: d.name, fields: chosen}).then(function () {
-      say("Đã thêm quầy " + d.number, "info"); event.target.reset(); loadCounters();
-    }, fail);
+    api("POST", "/counters", {number: Number(d.number), name: d.name, fields: checked(event.target, "field")})
+      .then(function () {
+        say(_("Đã thêm quầy {number}", {number: d.number}), "info"); event.target.reset(); loadCounters();
+      }, fail);
   });
 
   /* ---- devices ---- */
   function loadDevices() {
     return api("GET", "/devices").then(function (list) {
       fill("devices", list.map(function (d) {
-        var revoke = isAdmin ? button("Thu hồi", function () {
-          if (!confirm("Thu hồi thiết bị " + d.name + "? Màn hình của nó sẽ ngừng hoạt động.")) { return; }
+        var revoke = isAdmin ? button(_("Thu hồi"), function () {
+          if (!confirm(_("Thu hồi thiết bị {name}? Màn hình của nó sẽ ngừng hoạt động.", {name: d.name}))) { return; }
           api("POST", "/devices/" + d.id + "/revoke").then(function () {
-            say("Đã thu hồi " + d.name, "info"); loadDevices();
+            say(_("Đã thu hồi {name}", {name: d.name}), "info"); loadDevices();
           }, fail);
-        }) : "";
+        }, "revoke") : "";
         if (isAdmin && d.kind === "kiosk" && d.printer !== "none" && d.printer !== "agent") {
           var actions = document.createElement("span");
-          actions.appendChild(button("In thử", function () {
-            say("Đang in thử…", "info");
+          actions.appendChild(button(_("In thử"), function () {
+            say(_("Đang in thử…"), "info");
             api("POST", "/devices/" + d.id + "/test-print").then(function (result) {
-              say(result.printed ? "Đã in thử trên " + d.name : "Không in được: " + result.error,
-                  result.printed ? "info" : "error");
+              say(result.printed ? _("Đã in thử trên {name}", {name: d.name}) :
+                  _("Không in được: {error}", {error: result.error}), result.printed ? "info" : "error");
               loadDevices();
             }, fail);
-          }));
+          }, "test-print"));
           actions.appendChild(revoke);
           revoke = actions;
         }
-        var kind = d.kind === "display" && d.counter ? "Màn hình trên quầy" : (KINDS[d.kind] || d.kind);
-        var printer = d.kind !== "kiosk" ? "" : d.printer === "none" ? "Không có" :
-          d.printer === "agent" ? "Qua máy tính ki-ốt" : d.printer;
+        var kind = d.kind === "display" && d.counter ? _("Màn hình trên quầy") : (KINDS[d.kind] || d.kind);
+        var printer = d.kind !== "kiosk" ? "" : d.printer === "none" ? _("Không có") :
+          d.printer === "agent" ? _("Qua máy tính ki-ốt") : d.printer;
         return [kind, d.name, d.counter || "", printer,
                 d.kind === "kiosk" && d.printer !== "none" ? (PRINTER_STATES[d.printer_state] || d.printer_state) : "",
                 d.kind === "kiosk" ? d.print_jobs_waiting : "",
-                d.last_seen_at ? d.last_seen_at.slice(11, 16) + " " + d.last_seen_at.slice(8, 10) + "/" +
-                  d.last_seen_at.slice(5, 7) : "Chưa kết nối", revoke];
+                d.last_seen_at ? when(d.last_seen_at) : _("Chưa kết nối"), revoke];
       }));
     }, fail);
   }
-  function pairingPath(kind, counter) {
+  function pairingPath(kind) {
     if (kind === "kiosk") { return "/kiosk"; }
     if (kind === "door") { return "/display/door"; }
     if (kind === "display") { return "/display"; }
@@ -273,7 +395,7 @@
                               body: JSON.stringify({text: link})})
         .then(function (r) { return r.ok ? r.blob() : null; })
         .then(function (blob) { if (blob) { $("pair-qr").src = URL.createObjectURL(blob); } });
-      say("Đã thêm thiết bị " + device.name, "info"); event.target.reset(); loadDevices();
+      say(_("Đã thêm thiết bị {name}", {name: device.name}), "info"); event.target.reset(); loadDevices();
     }, fail);
   });
 
@@ -283,18 +405,18 @@
       fill("users", list.map(function (u) {
         var actions = document.createElement("span");
         if (isAdmin && u.username !== config.user.username) {
-          actions.appendChild(button(u.active ? "Khóa" : "Mở khóa", function () {
+          actions.appendChild(button(u.active ? _("Khóa") : _("Mở khóa"), function () {
             api("PATCH", "/users/" + encodeURIComponent(u.username), {active: !u.active})
-              .then(function () { say("Đã lưu", "info"); loadUsers(); }, fail);
-          }));
-          actions.appendChild(button("Đặt lại mật khẩu", function () {
-            var password = prompt("Mật khẩu mới cho " + u.username + " (ít nhất 8 ký tự)");
+              .then(function () { say(_("Đã lưu"), "info"); loadUsers(); }, fail);
+          }, "lock"));
+          actions.appendChild(button(_("Đặt lại mật khẩu"), function () {
+            var password = prompt(_("Mật khẩu mới cho {username} (ít nhất 8 ký tự)", {username: u.username}));
             if (!password) { return; }
             api("PATCH", "/users/" + encodeURIComponent(u.username), {password: password})
-              .then(function () { say("Đã đặt lại mật khẩu", "info"); }, fail);
-          }));
+              .then(function () { say(_("Đã đặt lại mật khẩu"), "info"); }, fail);
+          }, "password"));
         }
-        return [u.username, u.full_name, ROLES[u.role] || u.role, u.active ? "Có" : "Không", actions];
+        return [u.username, u.full_name, ROLES[u.role] || u.role, u.active ? _("Có") : _("Không"), actions];
       }));
     }, fail);
   }
@@ -303,7 +425,7 @@
     var d = formData(event.target);
     api("POST", "/users", {username: d.username, full_name: d.full_name, role: d.role,
                            password: d.password}).then(function () {
-      say("Đã thêm " + d.username, "info"); event.target.reset(); loadUsers();
+      say(_("Đã thêm {username}", {username: d.username}), "info"); event.target.reset(); loadUsers();
     }, fail);
   });
 
@@ -311,10 +433,10 @@
   function loadTokens() {
     return api("GET", "/tokens").then(function (list) {
       fill("tokens", list.map(function (t) {
-        var revoke = isAdmin && !t.revoked_at ? button("Thu hồi", function () {
+        var revoke = isAdmin && !t.revoked_at ? button(_("Thu hồi"), function () {
           api("POST", "/tokens/" + t.id + "/revoke").then(function () { loadTokens(); }, fail);
-        }) : "";
-        return [t.id, t.user, t.created_at, t.revoked_at || "—", revoke];
+        }, "revoke") : "";
+        return [t.id, t.user, when(t.created_at), t.revoked_at ? when(t.revoked_at) : "—", revoke];
       }));
     }, fail);
   }
@@ -330,7 +452,7 @@
   function loadAudit() {
     return api("GET", auditQuery("json")).then(function (rows) {
       fill("audit", rows.map(function (r) {
-        return [r.at, r.username, r.address, r.action, r.target,
+        return [when(r.at, true), r.username, r.address, r.action, r.target,
                 Object.keys(r.detail).length ? JSON.stringify(r.detail) : ""];
       }));
     }, fail);
@@ -339,8 +461,9 @@
   $("audit-csv").addEventListener("click", function (event) {
     event.preventDefault();
     fetch("/api/v1" + auditQuery("csv"), {credentials: "same-origin",
-                                          headers: Object.assign({"X-CSRF-Token": config.csrf}, centreHeaders())})
-      .then(function (r) { if (!r.ok) { throw new Error("Lỗi " + r.status); } return r.blob(); })
+                                          headers: Object.assign({"X-CSRF-Token": config.csrf,
+                                                                  "Accept-Language": hall.language()}, centreHeaders())})
+      .then(function (r) { if (!r.ok) { throw new Error(_("Lỗi {status}", {status: r.status})); } return r.blob(); })
       .then(function (blob) {
         var a = document.createElement("a");
         a.href = URL.createObjectURL(blob); a.download = "nhat-ky.csv";
@@ -359,6 +482,7 @@
     });
     Array.prototype.forEach.call(document.querySelectorAll("section.tab"), function (s) { s.hidden = s.id !== tab; });
     if (tab !== "devices") { $("pairing").hidden = true; }
+    if (tab !== "counters") { closeEditor(); }
     loaders[tab]();
   }
   Array.prototype.forEach.call(document.querySelectorAll("#tabs button"), function (b) {
