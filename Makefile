@@ -16,6 +16,7 @@ $(VENV)/.installed: pyproject.toml package.json | $(BIN)/python
 	npm install --no-audit --no-fund --silent
 	mkdir -p hall/static/vendor
 	cp node_modules/socket.io-client/dist/socket.io.min.js hall/static/vendor/
+	cp node_modules/chart.js/dist/chart.umd.min.js hall/static/vendor/
 	touch $@
 
 # Debian packages: Chromium for page tests, DejaVu fonts for tickets, espeak-ng for spoken calls.

@@ -13,6 +13,8 @@
     python -m bench.run [--runs 1] [--clients 8] [--busy-clients 32] [--seconds 5]
                         [--displays 200] [--calls 20]
     (PostgreSQL too when HALL_TEST_DATABASE_URL is set.)
+
+The managers' reports on a province-year of tickets have their own: `python -m bench.year`.
 """
 
 from __future__ import annotations

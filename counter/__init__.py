@@ -1,4 +1,4 @@
-"""The counter surface: the officer console (the rating tablet comes in its own issue)."""
+"""The counter surface: the officer console and the counter's rating tablet."""
 
 from __future__ import annotations
 

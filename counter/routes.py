@@ -1,10 +1,13 @@
-"""The officer console: log in with username and password, then work a counter."""
+"""The officer console (log in with username and password, then work a counter) and the
+counter's rating tablet."""
 
 from __future__ import annotations
 
 from typing import Any
 from urllib.parse import urlsplit
 
+from flask import abort
+from flask import make_response
 from flask import redirect
 from flask import render_template
 from flask import request
@@ -17,12 +20,16 @@ from flask_login import logout_user
 from werkzeug.exceptions import TooManyRequests
 
 from counter import bp
+from hall.engine import ratings
 from hall.engine import text
 from hall.models import Centre
+from hall.models import Counter
 from hall.models import Field
 from hall.models import vocabulary
+from hall.read import serialize
 from hall.web import limits
 from hall.web import logins
+from hall.web import pairing
 from hall.web.database import get_session
 
 
@@ -96,3 +103,29 @@ def console() -> Any:
     }
     return render_template("counter/console.html", config=config, centre_name=centre.name,
                            timezone=centre.timezone, user=user)
+
+
+TABLET_COOKIE = pairing.COOKIES["tablet"]
+
+
+@bp.get("/tablet")
+def tablet() -> Any:
+    """The counter's rating tablet: paired once with ?token= (a tablet device token, which
+    names its counter), then the cookie keeps it paired; it asks on `rating.requested`."""
+    device, token = pairing.require(
+        TABLET_COOKIE, "tablet",
+        lambda offered: render_template("counter/tablet.html", paired=False, error=offered))
+    session = get_session()
+    centre = session.get_one(Centre, device.centre_id)
+    if device.counter_id is None:  # POST /devices refuses a tablet without its counter
+        abort(404)
+    counter = session.get_one(Counter, device.counter_id)
+    config = {
+        "counter": {**serialize.counter_brief(counter), "state": counter.state,
+                    "officer": serialize.officer_json(counter.officer)},
+        **ratings.page_config(centre),
+        "fresh_s": ratings.REQUEST_FRESH_S,
+    }
+    page = make_response(render_template("counter/tablet.html", paired=True, config=config,
+                                         centre_name=centre.name, timezone=centre.timezone))
+    return pairing.renew(page, TABLET_COOKIE, token)

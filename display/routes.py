@@ -15,6 +15,7 @@ from flask import request
 from flask import send_file
 
 from display import bp
+from hall.engine import admin
 from hall.engine import displays
 from hall.engine import text
 from hall.engine.errors import HallError
@@ -65,7 +66,8 @@ def display_page() -> Any:
     if request.args.get("fields"):  # only compared with field codes in the page, never queried
         config["shown"]["fields"] = [part for part in request.args["fields"].split(",") if part]
     page = make_response(render_template("display/display.html", config=config,
-                                         centre_name=centre.name, timezone=centre.timezone))
+                                         centre_name=centre.name, logo_url=admin.logo_url(centre),
+                                         timezone=centre.timezone))
     return pairing.renew(page, DISPLAY_COOKIE, token)
 
 

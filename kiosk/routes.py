@@ -13,7 +13,9 @@ from flask import request
 
 from hall.api.common import now
 from hall.api.common import public_url
+from hall.engine import admin
 from hall.engine import print_jobs
+from hall.engine import ratings
 from hall.engine import text
 from hall.engine import tickets
 from hall.engine.clock import service_day
@@ -43,9 +45,12 @@ def _tracked(token: str) -> tuple[dict[str, Any], Centre]:
 def track(token: str) -> Any:
     """The citizen's phone page for one ticket (the token is the only key)."""
     ticket, centre = _tracked(token)
+    # the rating the phone offers once the service is done, unless it was given already
+    rating = {**ratings.page_config(centre),
+              "rated": ticket["status"] == "done" and ratings.is_rated(get_session(), ticket["id"])}
     return render_template("kiosk/track.html", ticket=ticket, centre_name=centre.name,
-                           timezone=centre.timezone, token=token,
-                           labels=vocabulary.labels_for_pages())
+                           logo_url=admin.logo_url(centre), timezone=centre.timezone, token=token,
+                           labels=vocabulary.labels_for_pages(), rating=rating)
 
 
 @bp.get("/t/<token>.json")
@@ -82,7 +87,8 @@ def kiosk_page() -> Any:
         PAIRING_COOKIE, "kiosk", lambda offered: render_template("kiosk/pair.html", error=offered))
     centre = get_session().get_one(Centre, device.centre_id)
     page = make_response(render_template(
-        "kiosk/kiosk.html", centre_name=centre.name, timezone=centre.timezone,
+        "kiosk/kiosk.html", centre_name=centre.name, logo_url=admin.logo_url(centre),
+        timezone=centre.timezone,
         categories=[(key, print_jobs.PRIORITY_LABELS.get(key, key),
                      print_jobs.PRIORITY_LABELS_EN.get(key, key))
                     for key in centre.priority_categories]))

@@ -28,10 +28,10 @@ PRIORITY_NAMES = {"elderly": N_("Người cao tuổi"), "pregnant": N_("Phụ n�
                   "disabled": N_("Người khuyết tật"), "merit": N_("Người có công")}
 
 
-def _staff() -> Any:
+def _staff(back: str = "/admin") -> Any:
     """The logged-in admin or manager; else the login page, or 403 for an officer."""
     if not current_user.is_authenticated:
-        abort(redirect(url_for("counter.login", next="/admin")))
+        abort(redirect(url_for("counter.login", next=back)))
     user = current_user.user
     if user.role not in ("admin", "manager"):
         abort(403)
@@ -51,6 +51,31 @@ def page() -> Any:
     choices = [(code, PRIORITY_NAMES.get(code, code)) for code in DEFAULT_PRIORITY_CATEGORIES]
     return render_template("office/admin.html", config=config, centre_name=centre.name,
                            user=user, timezone=centre.timezone, priority_choices=choices)
+
+
+def _report_page(template: str, back: str) -> Any:
+    user = _staff(back)
+    centre = get_session().get_one(Centre, user.centre_id)
+    config = {
+        "csrf": logins.csrf_token(),
+        "user": {"username": user.username, "role": user.role},
+        "centre": {"code": centre.code, "name": centre.name, "rating_scale": centre.rating_scale},
+        "labels": vocabulary.labels_for_pages(),
+    }
+    return render_template(template, config=config, centre_name=centre.name, user=user,
+                           timezone=centre.timezone)
+
+
+@bp.get("/admin/dashboard")
+def dashboard_page() -> Any:
+    """The hall now and today's figures, live (managers and admins)."""
+    return _report_page("office/dashboard.html", "/admin/dashboard")
+
+
+@bp.get("/admin/reports")
+def reports_page() -> Any:
+    """Wait, service and satisfaction over any range, with charts and files to download."""
+    return _report_page("office/reports.html", "/admin/reports")
 
 
 @bp.post("/admin/qr.svg")

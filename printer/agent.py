@@ -11,6 +11,7 @@ prints twice. It reconnects by itself; the server re-sends unprinted jobs on eve
 from __future__ import annotations
 
 import argparse
+import base64
 import json
 import logging
 import os
@@ -42,7 +43,9 @@ class Agent:
         with self.lock:
             if job not in self.printed:
                 try:
-                    ticket = TicketDescription(**{**data["ticket"], "width": self.width})
+                    logo = base64.b64decode(data["logo_png"]) if data.get("logo_png") else None
+                    ticket = TicketDescription(**{**data["ticket"], "width": self.width,
+                                                  "logo_png": logo})
                     state = transport.send(render(ticket), self.printer)
                 except (transport.PrintFailed, ValueError, TypeError) as exc:
                     logger.warning("job %s failed: %s", job, exc)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import unicodedata
 from dataclasses import dataclass
@@ -40,6 +41,11 @@ class TicketDescription:
     header: str = ""
     footer: str = ""
     width: int = WIDTH_80MM
+    logo_png: bytes | None = None  # the centre's logo (ticket_logo), printed at the top
+
+
+LOGO_SHARE = 0.4  # of the paper's width, at most, each way
+LOGO_SENT = round(WIDTH_80MM * LOGO_SHARE)  # 230: the logo as it travels to a printer's agent
 
 
 class FontMissing(RuntimeError):
@@ -122,10 +128,47 @@ def qr_image(url: str, size: int) -> Image.Image:
     return picture.convert("L")
 
 
+@lru_cache(maxsize=8)
+def ticket_logo(png: bytes, size: int = LOGO_SENT) -> bytes:
+    """The centre's stored logo (a PNG) as tickets take it: flattened onto white paper, in
+    grey, within size × size, a small PNG (a few kilobytes to send to a print agent)."""
+    with Image.open(io.BytesIO(png)) as picture:
+        grey = _on_paper(picture)
+    grey.thumbnail((size, size), Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    grey.save(out, "PNG", optimize=True)
+    return out.getvalue()
+
+
+def _on_paper(picture: Image.Image) -> Image.Image:
+    """The picture over white (transparent parts print as paper), in grey."""
+    rgba = picture.convert("RGBA")
+    paper = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+    return Image.alpha_composite(paper, rgba).convert("L")
+
+
+def logo_image(png: bytes, width: int) -> Image.Image | None:
+    """The logo for paper `width` dots wide: within 40 % of it each way, dithered to black
+    and white; None when the bytes are no picture (the ticket prints without it)."""
+    box = round(width * LOGO_SHARE)
+    try:
+        with Image.open(io.BytesIO(png)) as picture:
+            if max(picture.size) > 4 * WIDTH_80MM:  # more than any logo sent: not one
+                return None
+            grey = _on_paper(picture)
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+        return None
+    grey.thumbnail((box, box), Image.Resampling.LANCZOS)
+    return grey.convert("1", dither=Image.Dither.FLOYDSTEINBERG).convert("L")
+
+
 def render(ticket: TicketDescription) -> Image.Image:
     """The ticket as a 1-bit image `ticket.width` dots wide."""
     scale = ticket.width / WIDTH_80MM
     canvas = _Canvas(ticket.width)
+    logo = logo_image(ticket.logo_png, ticket.width) if ticket.logo_png else None
+    if logo is not None:
+        canvas.paste(logo)
     canvas.text(ticket.centre, round(28 * scale), bold=True)
     if ticket.header:
         canvas.text(ticket.header, round(22 * scale))

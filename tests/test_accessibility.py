@@ -1,6 +1,6 @@
 """axe-core in Chromium on every page a person uses: no serious or critical accessibility
 violation on the kiosk, the hall and door screens, the console, the tracking page, the
-administration, the login and start pages."""
+administration, reports and dashboard, the login and start pages."""
 
 from __future__ import annotations
 
@@ -70,3 +70,37 @@ def test_staff_pages(hall: tuple[Server, World], page: Any) -> None:
     for tab in ("centre", "counters", "devices", "users", "tokens", "audit"):
         page.click(f"#tabs button[data-tab={tab}]")
         check(page, f"administration: {tab}")
+    page.goto(server.url + "/admin/dashboard")
+    expect(page.locator("body[data-loaded]")).to_be_attached()
+    check(page, "dashboard")
+    page.goto(server.url + "/admin/reports")
+    expect(page.locator("#chart-hours[data-points]")).to_be_attached()
+    check(page, "reports")
+
+
+def test_rating_tablet_and_the_phones_rating(hall: tuple[Server, World], page: Any) -> None:
+    server, world = hall
+    officer = world.tokens["officer1"]
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(f"{server.url}/tablet?token={world.tokens['tablet1']}")
+    expect(page.locator("#idle")).to_be_visible()
+    check(page, "rating tablet: waiting")
+    ticket = server.api("POST", "/tickets", world.tokens["kiosk"], json={"field": "HT"}).json()
+    server.api("POST", "/counters/1/open", officer)
+    try:
+        done = server.api("POST", "/counters/1/call-next", officer).json()
+        server.api("POST", "/counters/1/finish", officer)
+        expect(page.locator("#ask")).to_be_visible()
+        check(page, "rating tablet: asking")
+        page.locator('.level[data-level="dissatisfied"]').click()
+        page.locator(".reason").first.click()
+        check(page, "rating tablet: reasons")
+        page.locator("#comment-open").click()
+        check(page, "rating tablet: keyboard")
+        if done["id"] == ticket["id"]:
+            page.goto(server.url + ticket["track_url"])
+            expect(page.locator("#rate")).to_be_visible()
+            page.locator('.rate-level[data-level="dissatisfied"]').click()
+            check(page, "tracking page: rating")
+    finally:
+        server.api("POST", "/counters/1/close", officer)

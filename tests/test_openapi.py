@@ -55,7 +55,7 @@ def test_schemas_come_from_the_validators(client: FlaskClient) -> None:
     assert {"201", "200", "400", "401", "403", "404", "409"} <= set(issue["responses"])
     assert any(p["name"] == "Idempotency-Key" for p in issue["parameters"])
     stats = {p["name"] for p in spec["paths"]["/api/v1/stats"]["get"]["parameters"]}
-    assert stats == {"from", "to", "by"}
+    assert stats == {"from", "to", "by", "field", "counter", "officer", "format"}
 
 
 def test_writes_declare_the_size_and_busy_answers(client: FlaskClient) -> None:

@@ -13,6 +13,7 @@ from tests.conftest import Clock
 from tests.factories import World
 from tests.factories import issue
 from tests.factories import post
+from tests.test_stats_rules import app as app  # noqa: F401  (SQLite, then PostgreSQL)
 
 
 @pytest.fixture
@@ -58,8 +59,12 @@ def test_by_field(client: FlaskClient, world: World, two_days: None) -> None:
     assert (ht["issued"], ht["served"], ht["no_show"]) == (3, 1, 1)
     assert ht["wait_s"] == {"avg": 120.0, "p50": 120.0, "p90": 168.0}
     assert ht["service_s"] == {"avg": 300.0, "p50": 300.0, "p90": 300.0}
-    assert ht["ratings"] == {"count": 1, "satisfied_pct": 100.0, "by_level": {
-        "very_satisfied": 1, "satisfied": 0, "dissatisfied": 0}}
+    assert ht["ratings"] == {"count": 1, "not_rated": 0, "satisfied_pct": 100.0, "by_level": {
+        "very_satisfied": 1, "satisfied": 0, "dissatisfied": 0}, "by_reason": {
+        "attitude": 0, "waiting_time": 0, "unclear_guidance": 0, "complicated_procedure": 0,
+        "facilities": 0, "other": 0}}
+    assert (ht["transferred"], ht["cancelled"], ht["within_target_pct"], ht["pause_s"]) == (
+        0, 0, 100.0, None)
     assert (ct["issued"], ct["served"], ct["service_s"]["avg"]) == (1, 1, 120.0)
     assert ct["ratings"]["satisfied_pct"] == 0.0
 
@@ -67,6 +72,7 @@ def test_by_field(client: FlaskClient, world: World, two_days: None) -> None:
 def test_by_counter_officer_day_hour(client: FlaskClient, world: World, two_days: None) -> None:
     counters = stats(client, world, "counter")
     assert set(counters) == {1, 2} and counters[1]["no_show"] == 1
+    assert counters[1]["pause_s"] == 0.0  # the counter groupings carry pause time
     officers = stats(client, world, "officer")
     assert officers["officer2"]["ratings"]["by_level"]["dissatisfied"] == 1
     days = stats(client, world, "day")

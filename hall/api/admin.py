@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from hall.api import schemas as s
 from hall.api.common import now
+from hall.api.spec import bp
 from hall.api.spec import endpoint
 from hall.engine import admin
 from hall.engine import audit
@@ -310,7 +311,8 @@ def _centre_json(centre: Centre) -> dict[str, Any]:
             "ticket_footer": centre.ticket_footer, "rating_scale": centre.rating_scale,
             "default_service_s": centre.default_service_s,
             "priority_categories": list(centre.priority_categories),
-            "opening_hours": dict(centre.opening_hours or {})}
+            "opening_hours": dict(centre.opening_hours or {}),
+            "logo_url": admin.logo_url(centre)}
 
 
 @endpoint("/centre", "GET", summary="The centre's settings", roles=MANAGERS,
@@ -363,3 +365,52 @@ def create_centre(principal: Principal, body: s.CentreIn) -> Any:
     answer = {"code": centre.code, "name": centre.name}
     _commit(session)
     return jsonify(answer), 201
+
+
+@bp.before_request
+def _logo_size() -> None:
+    """A logo may be larger than the 64 KiB every other body is held to (set before the
+    endpoint reads it: a larger one is 413 without being read)."""
+    if request.endpoint == f"{bp.name}.set_logo":
+        request.max_content_length = admin.LOGO_MAX_BYTES
+
+
+def _off_hub(work: Callable[[bytes], bytes], data: bytes) -> bytes:
+    """Work on the CPU (decoding a picture, up to half a second) in a real thread, so the hub
+    serves every other greenlet meanwhile (gevent); in threading mode, in place."""
+    from gevent import monkey
+
+    if not monkey.is_module_patched("threading"):
+        return work(data)
+    import gevent
+
+    done: bytes = gevent.get_hub().threadpool.apply(work, (data,))
+    return done
+
+
+@endpoint("/centre/logo", "PUT", summary="Set the centre's logo: the body is a PNG, JPEG or WebP "
+          "picture of at most 2 MB and 4000 × 4000, stored re-encoded as a PNG within 600 × 600; "
+          "kiosks, hall displays, tracking pages and printed tickets show it", roles=ADMIN,
+          responses={200: s.LogoOut}, upload=admin.LOGO_TYPES)
+def set_logo(principal: Principal) -> Any:
+    if request.mimetype not in admin.LOGO_TYPES:  # an SVG above all: it could run script
+        raise Invalid("Tệp không phải ảnh PNG, JPEG hoặc WebP", "invalid_image")
+    session = get_session()
+    noted = audit.set_aside(session)  # written with the logo, if it is stored
+    end(session)  # nothing is held (SQLite's write gate above all) while the picture is decoded
+    png = _off_hub(admin.logo_png, request.get_data(cache=True))
+    for entry in noted:
+        audit.intend(session, entry)
+    centre = admin.store_logo(session, principal.centre, png)
+    answer = {"logo_url": admin.logo_url(centre)}
+    _commit(session, centre)
+    return jsonify(answer)
+
+
+@endpoint("/centre/logo", "DELETE", summary="Remove the centre's logo", roles=ADMIN,
+          responses={204: None})
+def delete_logo(principal: Principal) -> Any:
+    session = get_session()
+    centre = admin.clear_logo(session, principal.centre)
+    _commit(session, centre)
+    return "", 204

@@ -39,7 +39,7 @@ def _counter_answer(session: Session, principal: Principal, number: int) -> Any:
           responses=COUNTER)
 def open_counter(principal: Principal, number: int) -> Any:
     session = get_session()
-    counters.open_counter(session, principal.centre.id, number, principal.officer())
+    counters.open_counter(session, principal.centre.id, number, principal.officer(), now())
     return _counter_answer(session, principal, number)
 
 
@@ -47,7 +47,7 @@ def open_counter(principal: Principal, number: int) -> Any:
           responses=COUNTER)
 def close_counter(principal: Principal, number: int) -> Any:
     session = get_session()
-    counters.close_counter(session, principal.centre.id, number, principal.officer())
+    counters.close_counter(session, principal.centre.id, number, principal.officer(), now())
     return _counter_answer(session, principal, number)
 
 
@@ -127,7 +127,7 @@ def pause(principal: Principal, number: int, body: s.PauseIn) -> Any:
           roles=USERS, responses=COUNTER)
 def resume(principal: Principal, number: int) -> Any:
     session = get_session()
-    counters.resume(session, principal.centre.id, number, principal.officer())
+    counters.resume(session, principal.centre.id, number, principal.officer(), now())
     return _counter_answer(session, principal, number)
 
 

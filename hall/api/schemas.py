@@ -21,6 +21,7 @@ from pydantic_core import CoreSchema
 from pydantic_core import PydanticCustomError
 from pydantic_core import core_schema
 
+from hall.engine import ratings
 from hall.engine import text
 from hall.messages import N_
 from printer import transport
@@ -207,6 +208,11 @@ class CentreOut(Out):
     default_service_s: int
     priority_categories: list[str]
     opening_hours: dict[str, list[tuple[str, str]]]
+    logo_url: str | None
+
+
+class LogoOut(Out):
+    logo_url: str
 
 
 class TestPrintOut(Out):
@@ -338,10 +344,24 @@ class RecordsIn(Body):
 
 
 class RatingIn(Body):
+    """A citizen's rating: `level` and `reasons` are keys of docs/domain.md. The comment is
+    stored NFC and trimmed, and may then hold at most 200 characters (tabs and line breaks
+    are kept, no other control character)."""
+
     ticket: Id
     level: Annotated[str, Field(max_length=32), LINE]
     reasons: Annotated[list[Annotated[str, Field(max_length=32), LINE]], Field(max_length=10)] = []
-    comment: Annotated[str, Field(max_length=1000), TEXT] = ""
+    comment: Annotated[str, Field(max_length=1000, description="at most 200 characters once "
+                                  "NFC and trimmed"), TEXT] = ""
+
+    @field_validator("comment")
+    @classmethod
+    def _comment(cls, value: str) -> str:
+        value = text.tidy(value)
+        if len(value) > ratings.COMMENT_MAX:
+            raise PydanticCustomError("string_too_long", "dài quá {max_length} ký tự",
+                                      {"max_length": ratings.COMMENT_MAX})
+        return value
 
 
 class DayRange(BaseModel):
@@ -379,8 +399,48 @@ class AuditOut(Out):
     detail: dict[str, Any]
 
 
-class StatsQuery(DayRange):
-    by: Literal["field", "counter", "officer", "day", "hour"] = "field"
+class StatsRange(BaseModel):
+    """from and to: service days, both included, at most five years apart, 2000 to 2099."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    from_: date = Field(alias="from")
+    to: date
+    field: Code | None = None
+    counter: Annotated[int, Field(ge=1, le=9999)] | None = None
+    officer: Annotated[str, Field(min_length=1, max_length=64), LINE] | None = None
+
+    @field_validator("counter", mode="before")
+    @classmethod
+    def _ascii_counter(cls, value: Any) -> Any:
+        if isinstance(value, str) and not (value.isascii() and value.isdigit()):
+            raise PydanticCustomError("int_parsing", "phải là một số nguyên")
+        return value
+
+    @model_validator(mode="after")
+    def _range(self) -> StatsRange:
+        if not (date(2000, 1, 1) <= self.from_ and self.to <= date(2099, 12, 31)):
+            raise ValueError(N_("ngày phải từ 2000-01-01 đến 2099-12-31"))
+        if self.to < self.from_:
+            raise ValueError(N_("'to' trước 'from'"))
+        first = self.from_
+        day = 28 if (first.month, first.day) == (2, 29) else first.day
+        if self.to > first.replace(year=first.year + 5, day=day):
+            raise ValueError(N_("nhiều nhất năm năm một lần"))
+        return self
+
+
+StatsGrouping = Literal["field", "counter", "officer", "day", "week", "month", "quarter", "hour",
+                        "weekday"]
+
+
+class StatsQuery(StatsRange):
+    by: StatsGrouping = "field"
+    format: Literal["json", "csv", "xlsx"] = "json"
+
+
+class StatsTicketsQuery(StatsRange):
+    format: Literal["json", "csv", "xlsx"] = "json"
 
 
 # Responses (documentation; tests check real answers against them).
@@ -562,7 +622,9 @@ class Durations(Out):
 
 class RatingSummary(Out):
     count: int
+    not_rated: int
     by_level: dict[str, int]
+    by_reason: dict[str, int]
     satisfied_pct: float | None
 
 
@@ -571,13 +633,37 @@ class StatsRow(Out):
     issued: int
     served: int
     no_show: int
+    transferred: int
+    cancelled: int
     wait_s: Durations
     service_s: Durations
+    within_target_pct: float | None
+    pause_s: float | None
     ratings: RatingSummary
 
 
 class StatsOut(Out):
     rows: list[StatsRow]
+
+
+class StatsTicketRow(Out):
+    number: str
+    service_day: str
+    field: str | None
+    counter: int | None
+    officer: str | None
+    status: str
+    issued_at: str | None
+    called_at: str | None
+    finished_at: str | None
+    wait_s: float | None
+    service_s: float | None
+    records: list[str]
+    rating: str | None
+
+
+class StatsTicketsOut(Out):
+    rows: list[StatsTicketRow]
 
 
 class ErrorDetail(Out):

@@ -154,15 +154,16 @@ def get_queue(principal: Principal) -> Any:
     return jsonify(serialize.queue_json(get_session(), principal.centre, now()))
 
 
-@endpoint("/ratings", "POST", summary="Rate a finished service (the counter's tablet)",
-          roles=frozenset({"tablet"}), body=s.RatingIn,
+@endpoint("/ratings", "POST", summary="Rate a finished service: a tablet of the counter that "
+          "served it, or the ticket's own tracking token (the citizen's phone; any other "
+          "ticket is 404 to it)", roles=frozenset({"tablet", CITIZEN}), body=s.RatingIn,
           responses={201: s.RatingOut, 404: s.ErrorOut, 409: s.ErrorOut})
 def create_rating(principal: Principal, body: s.RatingIn) -> Any:
     session, centre = get_session(), principal.centre
-    if principal.device is None:
+    if principal.device is None and principal.ticket is None:
         raise Forbidden()
-    rating = ratings.rate(session, centre, principal.device, body.ticket, body.level,
-                          body.reasons, body.comment, now())
+    rating = ratings.rate(session, centre, body.ticket, body.level, body.reasons, body.comment,
+                          now(), tablet=principal.device, tracked=principal.ticket)
     try:
         session.commit()
     except IntegrityError:

@@ -429,3 +429,79 @@ def visible_centres(session: Session, user: User | None, own: Centre) -> list[Ce
     if user is not None and user.all_centres:
         return list(session.scalars(select(Centre).order_by(Centre.code)))
     return [own]
+
+
+LOGO_TYPES = ("image/png", "image/jpeg", "image/webp")  # never SVG: opened alone, it runs script
+LOGO_MAX_BYTES = 2 * 1024 * 1024  # the upload
+LOGO_MAX_SIDE = 4000  # the picture, read from the file's header before any pixel is decoded
+LOGO_SIDE = 600  # what is stored fits inside LOGO_SIDE × LOGO_SIDE
+_LOGO_FORMATS = ("PNG", "JPEG", "WEBP")
+
+
+def logo_png(data: bytes) -> bytes:
+    """An uploaded logo checked and made anew: a PNG, JPEG or WebP file of at most 2 MB whose
+    picture is at most 4000 × 4000 (its size is read from the header and checked before the
+    pixels are decoded: a small file can hold a huge picture), turned upright, made RGBA,
+    fitted inside 600 × 600 and saved as an optimized PNG without any metadata. Anything
+    else is `invalid_image`. Pure work on bytes: no session, nothing held."""
+    import io
+    import warnings
+
+    from PIL import Image
+    from PIL import ImageOps
+
+    if len(data) > LOGO_MAX_BYTES:
+        raise Invalid("Tệp ảnh lớn quá %(limit)s MB", "invalid_image",
+                      limit=LOGO_MAX_BYTES // (1024 * 1024))
+    too_big = Invalid("Ảnh lớn quá %(side)s × %(side)s điểm ảnh", "invalid_image", side=LOGO_MAX_SIDE)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data), formats=_LOGO_FORMATS) as picture:
+                if max(picture.size) > LOGO_MAX_SIDE:
+                    raise too_big
+                if picture.format == "JPEG":  # decode at the smallest scale still ≥ 600
+                    picture.draft("RGB", (LOGO_SIDE, LOGO_SIDE))
+                picture.load()
+                image = ImageOps.exif_transpose(picture).convert("RGBA")
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise too_big from None
+    except (OSError, SyntaxError, ValueError, EOFError):  # not one of them, truncated, broken
+        raise Invalid("Tệp không phải ảnh PNG, JPEG hoặc WebP", "invalid_image") from None
+    image.thumbnail((LOGO_SIDE, LOGO_SIDE), Image.Resampling.LANCZOS)
+    image.info = {}  # no text, EXIF, ICC profile or time carried over
+    out = io.BytesIO()
+    image.save(out, "PNG", optimize=True)
+    return out.getvalue()
+
+
+def store_logo(session: Session, centre: Centre, png: bytes | None) -> Centre:
+    """The centre's logo becomes `png` (made by `logo_png`), or none; its version goes up,
+    so pages load the new one, and kiosks and displays hear it as they hear PATCH /centre."""
+    own = session.merge(centre)  # the request's centre may be a remembered copy
+    own.logo = png
+    # Counted by the database: two changes at once never share a version (and a cached image).
+    own.logo_version = Centre.logo_version + 1
+    session.flush()
+    events.record(session, events.FieldsChanged(own.id))
+    return own
+
+
+def set_logo(session: Session, centre: Centre, data: bytes) -> Centre:
+    """Check and re-encode an uploaded logo (`logo_png`), then store it."""
+    return store_logo(session, centre, logo_png(data))
+
+
+def clear_logo(session: Session, centre: Centre) -> Centre:
+    """The centre has no logo any more."""
+    return store_logo(session, centre, None)
+
+
+def logo_url(centre: Centre) -> str | None:
+    """Where pages load the centre's logo, or None without one; the version in the address
+    makes each new logo a new address, cached for good (hall.web.pages)."""
+    from urllib.parse import quote
+
+    if centre.logo is None:
+        return None
+    return f"/logo/{quote(centre.code, safe='')}.png?v={centre.logo_version}"

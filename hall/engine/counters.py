@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm import lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from hall.engine import clock
 from hall.engine import events
 from hall.engine.errors import CounterBusy
 from hall.engine.errors import CounterClosed
@@ -40,6 +41,7 @@ from hall.models import Counter
 from hall.models import CounterField
 from hall.models import Ticket
 from hall.models import User
+from hall.models.counter_events import CounterEvent
 from hall.models.ticket import ACTIVE
 from hall.models.vocabulary import CounterState
 from hall.models.vocabulary import TicketStatus
@@ -119,7 +121,17 @@ def held_with_current(session: Session, centre_id: int, number: int, officer: Us
     return _check_holder(row[0], officer), row[1]
 
 
-def open_counter(session: Session, centre_id: int, number: int, officer: User) -> Counter:
+def _note(session: Session, counter: Counter, kind: str, officer_id: int | None,
+          now: datetime | None, reason: str | None = None) -> None:
+    """Add the change to the counter's log (counter_events), in this transaction: the
+    reports take officers' pause time from it."""
+    session.add(CounterEvent(centre_id=counter.centre_id, counter_id=counter.id,
+                             officer_id=officer_id, kind=kind, reason=reason,
+                             at=now or clock.utcnow()))
+
+
+def open_counter(session: Session, centre_id: int, number: int, officer: User,
+                 now: datetime | None = None) -> Counter:
     """The officer takes the counter; an officer holds one counter at a time."""
     counter = find_counter(session, centre_id, number, lock=True)
     if counter.officer_id not in (None, officer.id):
@@ -130,18 +142,23 @@ def open_counter(session: Session, centre_id: int, number: int, officer: User) -
     if other is not None:
         raise CounterBusy("Cán bộ đang giữ quầy số %(counter)s; hãy đóng quầy đó trước",
                           "officer_at_other_counter", counter=other)
+    if counter.officer_id != officer.id or counter.state != CounterState.OPEN:
+        _note(session, counter, "open", officer.id, now)
     counter.officer_id, counter.state = officer.id, CounterState.OPEN
     session.flush()
     events.record(session, events.CounterChanged(counter), events.WaitingChanged(centre_id))
     return counter
 
 
-def close_counter(session: Session, centre_id: int, number: int, officer: User) -> Counter:
+def close_counter(session: Session, centre_id: int, number: int, officer: User,
+                  now: datetime | None = None) -> Counter:
     """The officer leaves the counter; it must have no ticket in progress."""
     counter, current = held_with_current(session, centre_id, number, officer)
     if current is not None:
         raise TicketInProgress()
+    _note(session, counter, "close", officer.id, now)
     counter.officer_id, counter.state = None, CounterState.CLOSED
+    counter.officer = None  # the announcement names nobody (not the loaded officer)
     counter.pause_reason = counter.paused_at = None
     session.flush()
     events.record(session, events.CounterChanged(counter), events.WaitingChanged(centre_id))
@@ -156,14 +173,18 @@ def pause(session: Session, centre_id: int, number: int, officer: User, reason: 
         raise TicketInProgress()
     if counter.state != CounterState.PAUSED:
         counter.paused_at = now
+    _note(session, counter, "pause", officer.id, now, reason)  # a new reason: logged too
     counter.state, counter.pause_reason = CounterState.PAUSED, reason
     session.flush()
     events.record(session, events.CounterChanged(counter), events.WaitingChanged(centre_id))
     return counter
 
 
-def resume(session: Session, centre_id: int, number: int, officer: User) -> Counter:
+def resume(session: Session, centre_id: int, number: int, officer: User,
+           now: datetime | None = None) -> Counter:
     counter = held(session, centre_id, number, officer)
+    if counter.state == CounterState.PAUSED:
+        _note(session, counter, "resume", officer.id, now)
     counter.state, counter.pause_reason, counter.paused_at = CounterState.OPEN, None, None
     session.flush()
     events.record(session, events.CounterChanged(counter), events.WaitingChanged(centre_id))

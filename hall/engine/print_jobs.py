@@ -19,6 +19,7 @@ from hall.models import Ticket
 from hall.models.vocabulary import PrintStatus
 from hall.models.vocabulary import TicketStatus
 from printer.ticket import TicketDescription
+from printer.ticket import ticket_logo
 
 MAX_ATTEMPTS = 5
 
@@ -63,7 +64,19 @@ def describe(session: Session, job: PrintJob, width: int, now: datetime) -> Tick
         track_url=f"{job.base_url}/t/{ticket.tracking_token}" if job.base_url else "",
         priority_label=label,
         header=centre.ticket_header, footer=centre.ticket_footer, width=width,
+        logo_png=printed_logo(session, centre.id),
     )  # fmt: skip
+
+
+def printed_logo(session: Session, centre_id: int) -> bytes | None:
+    """The centre's logo as tickets print it (small, grey; made once per logo), or None: a
+    logo that cannot be read never stops a ticket from printing. Read by its own query: the
+    column is deferred, and the request's centre may be a remembered copy."""
+    logo = session.scalar(select(Centre.logo).where(Centre.id == centre_id))
+    try:
+        return ticket_logo(logo) if logo else None
+    except (OSError, ValueError, SyntaxError):
+        return None
 
 
 def printed_time(moment: datetime, timezone: str) -> str:

@@ -11,6 +11,7 @@ from sqlalchemy import Boolean
 from sqlalchemy import CheckConstraint
 from sqlalchemy import ForeignKey
 from sqlalchemy import Integer
+from sqlalchemy import LargeBinary
 from sqlalchemy import String
 from sqlalchemy import UniqueConstraint
 from sqlalchemy.orm import Mapped
@@ -44,6 +45,11 @@ class Centre(Base):
     )
     # Hall displays and spoken calls (hall.display_settings fills in the defaults).
     display_settings: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    # The centre's logo as hall.engine.admin.set_logo re-encodes it (PNG, at most 600×600),
+    # and its version, bumped on every change: /logo/CODE.png?v=N is cached for good.
+    # deferred: read only where it is shown, not with every request's centre
+    logo: Mapped[bytes | None] = mapped_column(LargeBinary, default=None, deferred=True)
+    logo_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     __table_args__ = (CheckConstraint("rating_scale IN (3, 4)", name="rating_scale"),)
 

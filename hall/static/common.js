@@ -68,6 +68,11 @@
     var p = parts(ms === undefined ? now() : ms);
     return t(DAYS[WEEKDAY[p.weekday]]) + ", " + p.day + "/" + p.month + "/" + p.year;
   }
+  /* The centre's service day now, "YYYY-MM-DD", by the server's clock. */
+  function today() {
+    var p = parts(now());
+    return p.year + "-" + p.month + "-" + p.day;
+  }
   function timeText(ms, seconds) {
     var p = parts(ms === undefined ? now() : ms);
     return p.hour + ":" + p.minute + (seconds ? ":" + p.second : "");
@@ -117,5 +122,6 @@
   }
 
   window.hall = {$: $, api: api, live: live, t: t, setLanguage: setLanguage, onLanguage: onLanguage,
-                 language: language, now: now, sync: sync, dateText: dateText, timeText: timeText};
+                 language: language, now: now, sync: sync, dateText: dateText, timeText: timeText,
+                 today: today};
 })();

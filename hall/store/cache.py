@@ -85,9 +85,11 @@ def snapshot(instance: M) -> M:
     if instance is None:
         return instance
     mapper = inspect(type(instance))
+    unloaded = inspect(instance).unloaded  # deferred columns (a logo) stay behind: loaded on use
     copy = mapper.class_manager.new_instance()
     for column in mapper.column_attrs:
-        setattr(copy, column.key, getattr(instance, column.key))
+        if column.key not in unloaded:
+            setattr(copy, column.key, getattr(instance, column.key))
     make_transient_to_detached(copy)
     return copy  # type: ignore[no-any-return]
 

@@ -7,7 +7,6 @@ worker. No transaction is held across a send, and nothing is sent for work rolle
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from flask import Flask
@@ -16,7 +15,9 @@ from sqlalchemy.orm import Session
 
 from hall.engine import counters
 from hall.engine import events
+from hall.engine import ratings
 from hall.engine.clock import app_now
+from hall.engine.clock import local_iso
 from hall.models import Centre
 from hall.models import User
 from hall.read import serialize
@@ -52,7 +53,7 @@ def publish(session: Session, centre: Centre, happened: list[events.Event]) -> N
                     payload = {"ticket": serialize.ticket_for(session, ticket, centre, now, public)}
                     sends.append(("ticket.updated", payload, rooms))
             case events.RatingRequested(ticket):
-                sends.append(("rating.requested", _rating_request(session, centre, ticket, now),
+                sends.append(("rating.requested", rating_request(session, centre, ticket),
                               [sockets.tablet_room(ticket.counter_id or 0)]))
             case events.CounterChanged(counter):
                 current = counters.current_ticket(session, counter)
@@ -78,12 +79,16 @@ def publish(session: Session, centre: Centre, happened: list[events.Event]) -> N
         print_worker.dispatch(app, job)
 
 
-def _rating_request(session: Session, centre: Centre, ticket: Any, now: datetime
-                    ) -> dict[str, Any]:
+def rating_request(session: Session, centre: Centre, ticket: Any) -> dict[str, Any]:
+    """The payload of `rating.requested` (and a tablet's `state.rating_request`): the public
+    ticket, its counter and officer, the centre's scale (`levels`, best first) and `at`, when
+    the service ended, by which a tablet leaves alone a request older than a minute."""
     assert ticket.counter is not None
     officer = session.get(User, ticket.officer_id) if ticket.officer_id else None
     return {
         "ticket": serialize.public_ticket_json(ticket, centre),  # a device: the public ticket
         "counter": serialize.counter_brief(ticket.counter),
         "officer": serialize.officer_json(officer),
+        "levels": list(ratings.levels(centre)),
+        "at": local_iso(ticket.finished_at, centre.timezone),
     }

@@ -1,16 +1,23 @@
 """Where a person lands without a screen of their own: the start page for staff, the
-favicon, and error pages in HTML for browsers (the API keeps its JSON errors)."""
+favicon, the centre's logo for every screen, and error pages in HTML for browsers (the API
+keeps its JSON errors)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from flask import Flask
+from flask import Response
+from flask import abort
 from flask import render_template
 from flask import request
 from flask import send_from_directory
+from sqlalchemy import select
 
+from hall.engine import text
 from hall.messages import N_
+from hall.models import Centre
+from hall.web.database import get_session
 from hall.web.i18n import english
 
 # Vietnamese first, English below (from the catalogue), for every status a browser may land on.
@@ -62,9 +69,11 @@ def init_app(app: Flask) -> None:
         links = [
             ("/counter", *_both(N_("Bàn làm việc của quầy (cán bộ)"))),
             ("/admin", *_both(N_("Quản trị (quản trị viên, quản lý)"))),
+            ("/admin/reports", *_both(N_("Báo cáo và bảng theo dõi (quản lý)"))),
             ("/display", *_both(N_("Màn hình gọi số của sảnh"))),
             ("/display/door", *_both(N_("Màn hình trên quầy"))),
             ("/kiosk", *_both(N_("Ki-ốt lấy số"))),
+            ("/tablet", *_both(N_("Máy tính bảng đánh giá tại quầy"))),
             ("/api/v1/openapi.json", *_both(N_("Tài liệu API (OpenAPI)"))),
         ]
         lines = [_both(N_("Hệ thống xếp hàng và gọi số của bộ phận một cửa.")),
@@ -77,3 +86,19 @@ def init_app(app: Flask) -> None:
     def favicon() -> Any:
         return send_from_directory(app.static_folder or "static", "favicon.svg",
                                    mimetype="image/svg+xml", max_age=86400)
+
+    @app.get("/logo/<code>.png")
+    def logo(code: str) -> Any:
+        """The centre's logo (hall.engine.admin.logo_url), public like the screens showing it:
+        kept for a year at the address of its current version, briefly at any other."""
+        found = None
+        if len(code) <= 32 and text.is_clean(code):
+            found = get_session().execute(select(Centre.logo, Centre.logo_version)
+                                          .where(Centre.code == code)).first()
+        if found is None or found.logo is None:
+            abort(404)
+        current = request.args.get("v") == str(found.logo_version)
+        answer = Response(found.logo, mimetype="image/png")
+        answer.headers["Cache-Control"] = ("public, max-age=31536000, immutable" if current
+                                           else "public, max-age=60")
+        return answer

@@ -1,4 +1,5 @@
-"""Pairing a device page once with ?token=, then a long-lived cookie (kiosk, display, door).
+"""Pairing a device page once with ?token=, then a long-lived cookie (kiosk, display, door,
+tablet).
 
 After pairing, the token lives only in an HttpOnly cookie: the page's HTML and script never
 hold it. The page's script names its kind instead (`X-Hall-Device: kiosk` on API calls,
@@ -24,7 +25,8 @@ from hall.web.database import get_session
 
 TEN_YEARS_S = 10 * 365 * 86400
 # A page kind's cookie; the same browser may be paired as several (a kiosk PC with a screen).
-COOKIES = {"kiosk": "hall_kiosk", "display": "hall_display", "door": "hall_door"}
+COOKIES = {"kiosk": "hall_kiosk", "display": "hall_display", "door": "hall_door",
+           "tablet": "hall_tablet"}
 HEADER = "X-Hall-Device"
 
 

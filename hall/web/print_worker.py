@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import logging
 import threading
 from dataclasses import asdict
@@ -85,12 +86,14 @@ def test_print(app: Flask, centre: Any, device_id: int) -> tuple[str | None, str
             raise Conflict("Máy in nối qua máy tính ki-ốt: hãy in thử từ máy tính đó",
                            "printer_is_agent")
         address = device.printer
+        logo = print_jobs.printed_logo(session, centre.id)
         end(session)
         sample = TicketDescription(
             centre=centre.name, field="VÉ IN THỬ · TEST PRINT", number="A000",
             issued_at=print_jobs.printed_time(moment, centre.timezone),
             waiting_ahead=0, estimated_wait_min=0, track_url="", header=centre.ticket_header,
-            footer=centre.ticket_footer, width=app.config.get("TICKET_WIDTH", 576))
+            footer=centre.ticket_footer, width=app.config.get("TICKET_WIDTH", 576),
+            logo_png=logo)
         error, state = _print(render(sample), address, app.config.get("PRINT_TIMEOUT_S", 8))
         write(session)
         device = session.get_one(Device, device_id, populate_existing=True)
@@ -119,8 +122,15 @@ def _report(job: PrintJob, device: Device) -> None:
 
 
 def _agent_job(session: Any, job: PrintJob, now: datetime) -> dict[str, Any]:
-    """The `print.job` payload: the ticket description; the agent renders it at its width."""
-    return {"job": job.id, "ticket": asdict(print_jobs.describe(session, job, 576, now))}
+    """The `print.job` payload: the ticket description; the agent renders it at its width.
+    The logo travels beside it in base64 (an agent older than logos ignores it and prints the
+    rest, where an unknown key in `ticket` would fail the job)."""
+    ticket = asdict(print_jobs.describe(session, job, 576, now))
+    logo = ticket.pop("logo_png")
+    payload: dict[str, Any] = {"job": job.id, "ticket": ticket}
+    if logo:
+        payload["logo_png"] = base64.b64encode(logo).decode("ascii")
+    return payload
 
 
 def _offer_to_agent(payload: dict[str, Any], device_id: int) -> None:

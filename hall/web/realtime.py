@@ -21,6 +21,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from hall.engine import auth
+from hall.engine import ratings
 from hall.engine import text
 from hall.engine.clock import app_now
 from hall.engine.clock import service_day
@@ -146,6 +147,9 @@ def on_connect(auth_payload: Any = None) -> None:
             # Staff see whole tickets; screens, kiosks, tablets and citizens the public ones.
             public = principal is None or principal.user is None
             state = serialize.queue_json(session, centre, app_now(app.config), public)
+            if principal is not None and principal.device is not None \
+                    and principal.device.kind == "tablet":
+                state["rating_request"] = _pending_rating(session, centre, principal.device)
     sid = request.sid  # type: ignore[attr-defined]
     if jobs is not None:
         _sweeper.watch(app, sid, ("device", device_id))
@@ -157,6 +161,19 @@ def on_connect(auth_payload: Any = None) -> None:
     for room in rooms:
         join_room(room)
     _emit_state(state)
+
+
+def _pending_rating(session: Session, centre: Centre, tablet: Device) -> dict[str, Any] | None:
+    """What a tablet that (re)connects should be asking: the `rating.requested` payload of its
+    counter's newest ticket finished within ratings.REQUEST_FRESH_S and not rated yet, else
+    None; so a reconnected tablet never asks about an old or already rated ticket."""
+    from hall.web.announce import rating_request  # announce sends through this module
+
+    if tablet.counter_id is None:
+        return None
+    ticket = ratings.pending_request(session, centre.id, tablet.counter_id,
+                                     app_now(current_app.config))
+    return rating_request(session, centre, ticket) if ticket is not None else None
 
 
 def _emit_state(state: dict[str, Any]) -> None:

@@ -182,6 +182,7 @@
   function loadCentre() {
     return Promise.all([api("GET", "/centre"), api("GET", "/centre/display")]).then(function (both) {
       var c = both[0], shown = both[1], form = $("centre-form").elements;
+      showLogo(c.logo_url);
       ["name", "address", "ticket_header", "ticket_footer"].forEach(function (k) { form[k].value = c[k]; });
       form.rating_scale.value = String(c.rating_scale);
       form.default_service_min.value = Math.round(c.default_service_s / 60);
@@ -239,6 +240,48 @@
       .then(function () { return api("PUT", "/centre/opening-hours", {days: days}); })
       .then(function () { return api("PUT", "/centre/display", display); })
       .then(function () { say(_("Đã lưu thông tin trung tâm"), "info"); loadCentre(); }, fail);
+  });
+
+  /* ---- the centre's logo ---- */
+  var LOGO_TYPES = ["image/png", "image/jpeg", "image/webp"], LOGO_MAX_BYTES = 2 * 1024 * 1024;
+  function showLogo(url) {
+    var img = $("logo-current");
+    if (url) { img.src = url; } else { img.removeAttribute("src"); }
+    img.hidden = !url;
+    $("logo-none").hidden = !!url;
+    $("logo-remove").hidden = !url || !isAdmin;
+  }
+  /* The picture itself is the body (like an import's file); errors come back as hall.api's. */
+  function sendLogo(file) {
+    return fetch("/api/v1/centre/logo", {
+      method: "PUT", credentials: "same-origin", body: file,
+      headers: Object.assign({"Accept": "application/json", "Accept-Language": hall.language(),
+                              "X-CSRF-Token": config.csrf, "Content-Type": file.type}, centreHeaders())
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (data) {
+        if (!response.ok) {
+          var error = new Error((data.error && data.error.message) || _("Lỗi {status}", {status: response.status}));
+          error.status = response.status; throw error;
+        }
+        return data;
+      });
+    });
+  }
+  $("logo-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var file = event.target.elements.file.files[0];
+    if (!file) { return; }
+    if (LOGO_TYPES.indexOf(file.type) < 0) { say(_("Hãy chọn ảnh PNG, JPEG hoặc WebP")); return; }
+    if (file.size > LOGO_MAX_BYTES) { say(_("Ảnh lớn quá 2 MB")); return; }
+    sendLogo(file).then(function (result) {
+      showLogo(result.logo_url); event.target.reset(); say(_("Đã lưu biểu trưng"), "info");
+    }, fail);
+  });
+  $("logo-remove").addEventListener("click", function () {
+    if (!confirm(_("Xóa biểu trưng của trung tâm?"))) { return; }
+    api("DELETE", "/centre/logo").then(function () {
+      showLogo(null); say(_("Đã xóa biểu trưng"), "info");
+    }, fail);
   });
 
   /* ---- counters ---- */
