@@ -220,3 +220,20 @@ def test_too_many_tickets_is_refused(client: FlaskClient, world: World,
     one_day = client.get("/api/v1/stats/tickets", query_string={**RANGE, "counter": "2"},
                          headers=world.headers("manager"))
     assert one_day.status_code == 200 and len(one_day.get_json()["rows"]) == 1
+
+
+def test_the_workbook_has_a_sheet_per_grouping(client: FlaskClient, world: World,
+                                               two_days: None) -> None:
+    answer = get(client, world, "/stats/workbook", lang="en")
+    assert answer.mimetype == XLSX
+    assert answer.headers["Content-Disposition"] == (
+        'attachment; filename="bao-cao-2026-03-02-2026-03-03.xlsx"')
+    book = load_workbook(io.BytesIO(answer.get_data()))
+    assert book.sheetnames == ["By field", "By counter", "By officer", "By day", "By week",
+                               "By month", "By quarter", "By hour", "By weekday"]
+    by_field = book["By field"]
+    assert [cell.value for cell in by_field[4]] == HEADINGS_EN
+    assert [cell.value for cell in by_field[5]][:3] == CT[:3]  # the same figures as /stats
+    by_quarter = book["By quarter"]
+    assert (by_quarter["A5"].value, by_quarter["B5"].value) == ("2026-Q1", 4)
+    assert all(sheet.freeze_panes == "B5" for sheet in book)

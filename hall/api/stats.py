@@ -219,7 +219,17 @@ def _width(kind: str, value: Any) -> int:
 
 def write_xlsx(columns: list[Column], rows: Iterable[dict[str, Any]], lang: str, *, sheet: str,
                title: str, subtitle: str) -> bytes:
-    """A workbook of one sheet: the title and the range on top, then the headings (bold,
+    """A workbook of one sheet (see write_sheet)."""
+    book = Workbook(write_only=True)
+    write_sheet(book, columns, rows, lang, sheet=sheet, title=title, subtitle=subtitle)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def write_sheet(book: Workbook, columns: list[Column], rows: Iterable[dict[str, Any]], lang: str,
+                *, sheet: str, title: str, subtitle: str) -> None:
+    """One sheet of `book`: the title and the range on top, then the headings (bold,
     frozen with the first column) and one line per row; numbers as numbers, durations as
     minutes ('0.0'), shares as percentages, days and moments as dates; widths that fit."""
     headings = [translate(column.heading, lang) for column in columns]
@@ -231,7 +241,6 @@ def write_xlsx(columns: list[Column], rows: Iterable[dict[str, Any]], lang: str,
     for line in values[:5000]:  # enough to size a column; a long export is alike further down
         for index, (column, value) in enumerate(zip(columns, line, strict=True)):
             widths[index] = max(widths[index], _width(column.kind, value))
-    book = Workbook(write_only=True)
     ws: WriteOnlyWorksheet = book.create_sheet(sheet[:31])
     for index, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(index)].width = min(60, width + 2)
@@ -269,9 +278,6 @@ def write_xlsx(columns: list[Column], rows: Iterable[dict[str, Any]], lang: str,
                 template.data_type = "s"  # text, never a formula
         ws.append([None if value is None else template
                    for template, value in zip(templates, line, strict=True)])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def _file(body: bytes, mimetype: str, name: str) -> Response:
@@ -358,5 +364,32 @@ def get_stats_tickets(principal: Principal, query: s.StatsTicketsQuery) -> Any:
         body = write_xlsx(columns, rows, lang, sheet=translate(N_("Danh sách số"), lang),
                           title=scope.centre.name, subtitle=_subtitle(query, lang))
         return _file(body, XLSX, name + ".xlsx")
+
+    return off_hub(app, export)
+
+
+@endpoint("/stats/workbook", "GET", summary="One Excel workbook with a sheet for every grouping "
+          "(field, counter, officer, day, week, month, quarter, hour, weekday)",
+          query=s.StatsRange, roles=MANAGERS, responses={200: None}, files=(XLSX,))
+def get_stats_workbook(principal: Principal, query: s.StatsRange) -> Any:
+    end(get_session())
+    centre_id, lang = principal.centre.id, language()
+    today = service_day(now(), principal.centre.timezone)
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+
+    def export(session: Any) -> Response:
+        scope = _scope(session, centre_id, query)
+        book = Workbook(write_only=True)
+        for by in SHEETS:
+            rows = stats.report(session, scope.centre, query.from_, query.to, by, within=scope,
+                                today=today)
+            paused = by in stats.PAUSED_BY and query.field is None
+            columns = stats_columns(by, levels(scope.centre), lang == "en", paused)
+            write_sheet(book, columns, rows, lang, sheet=translate(SHEETS[by], lang),
+                        title=scope.centre.name, subtitle=_subtitle(query, lang))
+        out = io.BytesIO()
+        book.save(out)
+        name = f"bao-cao-{query.from_.isoformat()}-{query.to.isoformat()}.xlsx"
+        return _file(out.getvalue(), XLSX, name)
 
     return off_hub(app, export)

@@ -187,7 +187,8 @@
     return config.centre.code + "-" + kind + "-" + $("from").value + "-" + $("to").value + "." + extension;
   }
   $("xlsx").addEventListener("click", function () {
-    download("/stats?" + query({by: $("by").value, format: "xlsx"}), fileName($("by").value, "xlsx"));
+    // one workbook, a sheet for every grouping, as a manager sends it on
+    download("/stats/workbook?" + query(), fileName("bao-cao", "xlsx"));
   });
   $("csv").addEventListener("click", function () {
     download("/stats?" + query({by: $("by").value, format: "csv"}), fileName($("by").value, "csv"));
