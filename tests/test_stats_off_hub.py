@@ -7,15 +7,44 @@ from __future__ import annotations
 import io
 import threading
 import time
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 from pathlib import Path
 
 import requests
 from openpyxl import load_workbook
+from sqlalchemy import insert
 
+from hall.models import Ticket
+from tests.conftest import Clock
+from tests.conftest import make_app
+from tests.factories import build_world
 from tests.servers import Server
-from tests.test_report_off_hub import DAYS
-from tests.test_report_off_hub import PER_DAY
-from tests.test_report_off_hub import fill_month
+
+DAYS, PER_DAY = 30, 1500  # a busy branch's month
+
+
+def fill_month(url: str) -> dict[str, str]:
+    """Tokens of a world whose field HT served DAYS × PER_DAY tickets in March 2026."""
+    app = make_app(url)
+    world = build_world(app, Clock().now)
+    rows = []
+    for day in range(DAYS):
+        opened = datetime(2026, 3, 1, 1, 0, tzinfo=UTC) + timedelta(days=day)
+        for n in range(PER_DAY):
+            issued = opened + timedelta(seconds=10 * n)
+            rows.append({
+                "centre_id": 1, "field_id": 1, "origin_field_id": 1, "service_day": issued.date(),
+                "sequence": n + 1, "number": f"A{n + 1:04d}", "priority": False,
+                "source": "kiosk", "status": "done", "issued_at": issued, "queued_at": issued,
+                "called_at": issued + timedelta(minutes=5), "started_at": None,
+                "finished_at": issued + timedelta(minutes=9), "tracking_token": f"t{day}x{n}",
+            })  # fmt: skip
+    with app.extensions["hall.engine"].begin() as connection:
+        connection.execute(insert(Ticket), rows)
+    app.extensions["hall.engine"].dispose()
+    return world.tokens
 
 
 def test_roll_up_and_files_leave_the_hall_answering(tmp_path: Path) -> None:
