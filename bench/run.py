@@ -8,10 +8,13 @@
 3. call -> display latency: N displays connected over Socket.IO, the time from sending
    `call-next` to each display receiving `ticket.called` (p50, p99), against N displays of
    the bare app receiving the same payload from `POST /emit`, and the ratios;
-4. with --runs N, the min-max range of every figure over the runs, as a Markdown table.
+4. with --runs N, the min-max range of every figure over the runs, as a Markdown table;
+5. with --report-during, the call -> display latency again while a manager downloads the
+   day's tickets as Excel and its workbook of every grouping, over and over (reports run off
+   the hub: the calls should not notice).
 
     python -m bench.run [--runs 1] [--clients 8] [--busy-clients 32] [--seconds 5]
-                        [--displays 200] [--calls 20]
+                        [--displays 200] [--calls 20] [--report-during]
     (PostgreSQL too when HALL_TEST_DATABASE_URL is set.)
 
 The managers' reports on a province-year of tickets have their own: `python -m bench.year`.
@@ -27,6 +30,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -133,6 +137,8 @@ def run(kind: str, args: argparse.Namespace) -> Figures:
             headers = {"Authorization": f"Bearer {tokens['kiosk']}"}
             hall = issue_runs(base + "/api/v1/tickets", headers, {"field": "CT"}, args)
             hall_calls = clients.hall_calls(base, tokens, args.displays, args.calls)
+            if args.report_during:
+                calls_during_reports(base, tokens, args, hall_calls.times, kind)
         shutil.rmtree(instance, ignore_errors=True)
     assert hall_calls.payload is not None, "no ticket.called payload from hall"
     with database(kind) as url:
@@ -164,6 +170,41 @@ def run(kind: str, args: argparse.Namespace) -> Figures:
     return figures
 
 
+def calls_during_reports(base: str, tokens: dict[str, str], args: argparse.Namespace,
+                         quiet: list[float], kind: str) -> None:
+    """The calls again while a manager's reports run back to back; prints both latencies."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    day = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date().isoformat()
+    manager = {"Authorization": f"Bearer {tokens['manager']}"}
+    officer = {"Authorization": f"Bearer {tokens['officer1']}"}
+    requests.post(f"{base}/api/v1/counters/1/finish", headers=officer, timeout=30)
+    stop, took = threading.Event(), []
+
+    def reporting() -> None:
+        paths = (f"/api/v1/stats/tickets?from={day}&to={day}&format=xlsx",
+                 f"/api/v1/stats/workbook?from={day}&to={day}")
+        while not stop.is_set():
+            for path in paths:
+                started = time.monotonic()
+                answer = requests.get(base + path, headers=manager, timeout=600)
+                assert answer.status_code == 200, answer.text[:300]
+                took.append(time.monotonic() - started)
+
+    worker = threading.Thread(target=reporting, daemon=True)
+    worker.start()
+    time.sleep(0.5)
+    during = clients.hall_calls(base, tokens, args.displays, args.calls).times
+    stop.set()
+    worker.join()
+    for label, times in (("quiet", quiet), ("during reports", during)):
+        print(f"[{kind}] call -> {args.displays} displays, {label}: p50 {statistics.median(times):.1f} ms, "
+              f"p99 {clients.percentile(times, 0.99):.1f} ms, max {max(times):.1f} ms")
+    print(f"[{kind}] reports meanwhile: {len(took)} files, {statistics.median(took):.2f} s each "
+          "(median)", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=1)
@@ -172,6 +213,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=5)
     parser.add_argument("--displays", type=int, default=200)
     parser.add_argument("--calls", type=int, default=20)
+    parser.add_argument("--report-during", action="store_true",
+                        help="measure the calls again while reports are being downloaded")
     args = parser.parse_args()
     kinds = ["sqlite"] + (["postgresql"] if os.environ.get("HALL_TEST_DATABASE_URL") else [])
     results: dict[str, list[Figures]] = {kind: [] for kind in kinds}
