@@ -74,3 +74,19 @@ def test_a_revoked_device_loses_its_cookie_page(app: Flask, client: FlaskClient,
     assert post(client, world, "admin", f"/devices/{device['id']}/revoke").status_code == 200
     assert browser.get("/api/v1/fields", headers={"X-Hall-Device": "kiosk"}).status_code == 401
     assert browser.get("/kiosk").status_code == 401  # the pairing page again
+
+
+def test_a_device_paired_before_the_cookie_moved_can_be_paired_again(
+        app: Flask, client: FlaskClient, world: World) -> None:
+    old = post(client, world, "admin", "/devices", {"kind": "kiosk", "name": "Ki-ốt cũ"}).get_json()
+    browser = app.test_client()
+    browser.set_cookie("hall_kiosk", old["token"], path="/kiosk")  # as an earlier version kept it
+    assert browser.get("/kiosk").status_code == 200
+    assert post(client, world, "admin", f"/devices/{old['id']}/revoke").status_code == 200
+    new = post(client, world, "admin", "/devices", {"kind": "kiosk", "name": "Ki-ốt mới"}).get_json()
+    answer = browser.get(f"/kiosk?token={new['token']}")
+    assert answer.status_code == 302
+    cleared = [v for k, v in answer.headers.items() if k == "Set-Cookie" and "Path=/kiosk" in v]
+    assert cleared and "hall_kiosk=;" in cleared[0]  # the old path's copy is removed
+    assert browser.get("/kiosk").status_code == 200
+    assert browser.get("/api/v1/fields", headers={"X-Hall-Device": "kiosk"}).status_code == 200

@@ -105,3 +105,27 @@ def test_weekday_names_as_vietnamese_writes_them() -> None:
     assert format_day(date(2026, 11, 29), "vi") == "Chủ nhật, 29/11/2026"
     assert format_day(date(2026, 11, 30), "vi") == "Thứ Hai, 30/11/2026"
     assert format_day(date(2026, 11, 29), "en") == "Sunday, 29 November 2026"
+
+
+def test_a_number_that_no_longer_waits_is_explained_in_words(client: FlaskClient,
+                                                            world: World) -> None:
+    ticket = client.post("/api/v1/tickets", json={"field": "HT"},
+                         headers=world.headers("kiosk")).get_json()
+    for action in ("open", "call-next", "no-show"):
+        assert client.post(f"/api/v1/counters/1/{action}",
+                           headers=world.headers("officer1")).status_code == 200
+    for headers, said in ((EN, f"Number {ticket['number']} was marked as a no-show"),
+                          ({}, f"Số {ticket['number']} đã được ghi vắng mặt")):
+        answer = client.post("/api/v1/counters/1/call", json={"number": ticket["number"]},
+                             headers=world.headers("officer1", **headers))
+        check_error(answer, 409, "wrong_state")
+        assert _error(answer) == said
+
+
+def test_a_regional_vietnamese_first_is_vietnamese(client: FlaskClient, world: World) -> None:
+    for accept, expected in (("vi-VN,en;q=0.8", "Lĩnh vực không tồn tại"),
+                             ("en-US,vi;q=0.5", "No such field"), ("fr-FR,de", "Lĩnh vực không tồn tại"),
+                             ("fr;q=0.9,en-GB;q=0.8", "No such field")):
+        answer = client.post("/api/v1/tickets", json={"field": "NOPE"},
+                             headers=world.headers("kiosk", **{"Accept-Language": accept}))
+        assert _error(answer) == expected, accept

@@ -137,7 +137,7 @@ def test_levels_and_reasons_are_checked(app: Flask, client: FlaskClient, world: 
 
 
 def test_the_comment_is_nfc_trimmed_and_short(app: Flask, client: FlaskClient, world: World) -> None:
-    first, second, third = (served(client, world) for _ in range(3))
+    first = served(client, world)
     tablet = world.tokens["tablet1"]
     decomposed = unicodedata.normalize("NFD", "Chờ hơi lâu, cần hướng dẫn rõ hơn về hồ sơ")
     long_nfd = unicodedata.normalize("NFD", "ề" * 200)  # 200 letters, 600 code points
@@ -153,8 +153,10 @@ def test_the_comment_is_nfc_trimmed_and_short(app: Flask, client: FlaskClient, w
                                    "reasons": ["attitude"], "comment": f"  {decomposed}\n "})
     assert answer.status_code == 201
     assert answer.get_json()["comment"] == "Chờ hơi lâu, cần hướng dẫn rõ hơn về hồ sơ"
+    second = served(client, world)
     assert rate(client, second["token"], {"ticket": second["id"], "level": "dissatisfied",
                                           "comment": long_nfd}).get_json()["comment"] == "ề" * 200
+    third = served(client, world)
     assert rate(client, tablet, {"ticket": third["id"], "level": "satisfied",
                                  "comment": "   "}).get_json()["comment"] == ""
     comments = [r.comment for r in stored(app)]
@@ -272,3 +274,16 @@ def test_the_tablet_follows_its_counters_officer(app: Flask, client: FlaskClient
         assert events(tablet, "counter.updated")[0]["counter"]["state"] == "closed"
     finally:
         tablet.disconnect()
+
+
+def test_a_tablet_rates_only_what_its_counter_has_just_served(client: FlaskClient, world: World,
+                                                               clock: Clock) -> None:
+    tablet = world.tokens["tablet1"]
+    earlier, latest = served(client, world), served(client, world)
+    body = {"ticket": earlier["id"], "level": "very_satisfied"}
+    check_error(rate(client, tablet, body), 409, "rating_expired")  # not the newest any more
+    assert rate(client, earlier["token"], body).status_code == 201  # its citizen's phone may
+    clock.advance(11 * 60)  # ten minutes is time enough to answer at the counter
+    check_error(rate(client, tablet, {"ticket": latest["id"], "level": "very_satisfied"}),
+                409, "rating_expired")
+    assert rate(client, latest["token"], {"ticket": latest["id"], "level": "satisfied"}).status_code == 201

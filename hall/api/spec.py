@@ -129,9 +129,9 @@ def _problem(error: Any) -> Msg:
     return Msg(N_("giá trị không hợp lệ"))
 
 
-def _validation_message(exc: ValidationError) -> Msg:
+def _validation_message(exc: ValidationError, whole: str = "body") -> Msg:
     first = exc.errors(include_url=False)[0]
-    where = ".".join(str(part) for part in first["loc"]) or "body"
+    where = ".".join(str(part) for part in first["loc"]) or whole
     return Msg("Dữ liệu không hợp lệ ở '%(where)s': %(problem)s", where=where, problem=_problem(first))
 
 
@@ -150,7 +150,7 @@ def parse_query(model: type[BaseModel]) -> BaseModel:
     try:
         return model.model_validate(request.args.to_dict())
     except ValidationError as exc:
-        raise Invalid(_validation_message(exc), "invalid_parameters") from None
+        raise Invalid(_validation_message(exc, "query"), "invalid_parameters") from None
 
 
 def caller() -> str:

@@ -9,6 +9,7 @@ from sqlalchemy import func
 from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm import object_session
 
 from hall.engine import auth
 from hall.engine import events
@@ -502,6 +503,9 @@ def logo_url(centre: Centre) -> str | None:
     makes each new logo a new address, cached for good (hall.web.pages)."""
     from urllib.parse import quote
 
-    if centre.logo is None:
+    session = object_session(centre)
+    has_logo = (session.scalar(select(Centre.logo.is_not(None)).where(Centre.id == centre.id))
+                if session is not None else centre.logo is not None)  # not the deferred bytes
+    if not has_logo:
         return None
     return f"/logo/{quote(centre.code, safe='')}.png?v={centre.logo_version}"

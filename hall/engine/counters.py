@@ -37,6 +37,7 @@ from hall.engine.tickets import log
 from hall.engine.tickets import mark
 from hall.engine.tickets import no_records
 from hall.engine.tickets import records_of
+from hall.messages import N_
 from hall.models import Counter
 from hall.models import CounterField
 from hall.models import Ticket
@@ -46,6 +47,16 @@ from hall.models.ticket import ACTIVE
 from hall.models.vocabulary import CounterState
 from hall.models.vocabulary import TicketStatus
 from hall.store import cache
+
+# Why a number asked for by hand cannot be called, as the officer reads it.
+NOT_WAITING: dict[str, str] = {
+    TicketStatus.CALLED: N_("Số %(number)s đang được gọi ở quầy"),
+    TicketStatus.SERVING: N_("Số %(number)s đang được phục vụ"),
+    TicketStatus.DONE: N_("Số %(number)s đã được phục vụ xong"),
+    TicketStatus.NO_SHOW: N_("Số %(number)s đã được ghi vắng mặt"),
+    TicketStatus.TRANSFERRED: N_("Số %(number)s đã được chuyển đi"),
+    TicketStatus.CANCELLED: N_("Số %(number)s đã bị hủy"),
+}
 
 
 def find_counter(session: Session, centre_id: int, number: int, lock: bool = False) -> Counter:
@@ -231,8 +242,8 @@ def call_number(session: Session, centre_id: int, number: int, officer: User, ti
     waiting = [ticket for ticket in found if ticket.status == TicketStatus.WAITING]
     if not waiting:
         if found:
-            raise WrongState("Số %(number)s không còn chờ (%(status)s)", number=found[0].number,
-                             status=found[0].status)
+            said = NOT_WAITING.get(found[0].status, N_("Số %(number)s không còn chờ"))
+            raise WrongState(said, number=found[0].number)
         raise UnknownTicket("Hôm nay không có số %(number)s", number=ticket_number.strip().upper())
     return _take(session, waiting[0], counter, officer, now)
 

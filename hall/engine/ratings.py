@@ -39,6 +39,9 @@ COMMENT_MAX = 200
 # A tablet that (re)connects still asks for the newest ticket its counter finished this
 # long ago at most, unless it has been rated meanwhile; anything older is never asked.
 REQUEST_FRESH_S = 60
+# How long after the finish a tablet may still send the rating (the question, reasons and a
+# comment typed on the on-screen keyboard); the phone has the rest of the service day.
+TABLET_GRACE_S = 600
 
 # The words of docs/domain.md, Vietnamese and English, as the tablet and the phone show them.
 LEVEL_LABELS = {
@@ -115,6 +118,8 @@ def rate(session: Session, centre: Centre, ticket_id: int, level: str, reasons: 
         raise WrongState("Chỉ đánh giá được sau khi phục vụ xong")
     if is_rated(session, ticket.id):
         raise AlreadyRated()
+    if tablet is not None and not _tablet_may_rate(session, ticket, now):
+        raise WrongState("Máy tính bảng chỉ đánh giá số vừa phục vụ xong tại quầy", "rating_expired")
     device_id = tablet.id if tablet is not None else None
     rating = Rating(
         ticket_id=ticket.id, centre_id=centre.id, level=level, reasons=list(dict.fromkeys(reasons)),
@@ -126,6 +131,21 @@ def rate(session: Session, centre: Centre, ticket_id: int, level: str, reasons: 
     log(session, ticket, "rated", now, Actor(device_id=device_id), level=level,
         via="tablet" if tablet is not None else "phone")
     return rating
+
+
+def _tablet_may_rate(session: Session, ticket: Ticket, now: datetime) -> bool:
+    """A tablet rates only what its counter has just served: the counter's newest finished
+    ticket, finished at most TABLET_GRACE_S ago (time to read, choose reasons and type a
+    comment). An officer's backlog cannot be marked from the tablet page later on."""
+    if ticket.finished_at is None or now - ticket.finished_at > timedelta(seconds=TABLET_GRACE_S):
+        return False
+    newest = session.scalar(
+        select(Ticket.id).where(Ticket.centre_id == ticket.centre_id,
+                                Ticket.service_day == ticket.service_day,  # ix_tickets_day
+                                Ticket.counter_id == ticket.counter_id,
+                                Ticket.status == TicketStatus.DONE)
+        .order_by(Ticket.finished_at.desc(), Ticket.id.desc()).limit(1))
+    return newest == ticket.id
 
 
 def pending_request(session: Session, centre_id: int, counter_id: int, now: datetime

@@ -26,7 +26,7 @@ def _oldest_waiting(session: Session, centre: Centre, day: date) -> dict[int, da
     """Per field, the first issue time of its longest-waiting ticket today (a transferred
     ticket keeps the citizen's first issue time)."""
     rows = session.execute(
-        select(Ticket.field_id, func.min(Ticket.issued_at))
+        select(Ticket.field_id, func.min(Ticket.queued_at))
         .where(Ticket.centre_id == centre.id, Ticket.service_day == day,
                Ticket.status == TicketStatus.WAITING)
         .group_by(Ticket.field_id))

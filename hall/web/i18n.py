@@ -49,9 +49,19 @@ WEEKDAYS_VI = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu",
 
 def select_locale() -> str:
     if request.path.startswith("/api/"):
-        return request.accept_languages.best_match(LANGUAGES, DEFAULT) or DEFAULT
+        return _accepted()
     chosen = request.args.get("lang") or request.cookies.get(COOKIE)
     return chosen if chosen in LANGUAGES else DEFAULT
+
+
+def _accepted() -> str:
+    """The first language of Accept-Language, by quality, that we speak, matching on the
+    primary subtag ("vi-VN" is Vietnamese even when "en" is listed after it); else Vietnamese."""
+    for value, _quality in request.accept_languages:  # highest quality first
+        primary = value.split("-")[0].split("_")[0].lower()
+        if primary in LANGUAGES:
+            return primary
+    return DEFAULT
 
 
 def language() -> str:

@@ -59,15 +59,22 @@ def pair(cookie: str, kind: str) -> tuple[Device | None, str, Response | None]:
         response: Any = redirect(request.path + (f"?{query}" if query else ""))
         _remember(response, cookie, offered)
         return None, "", response
-    token = request.cookies.get(cookie, "")
-    device = device_for(token, kind)
-    return device, (token if device else ""), None
+    # A device paired before the cookie moved to path "/" may still send its old one, on the
+    # page's own path, first (RFC 6265 sends longer paths first): the first that works wins.
+    for token in request.cookies.getlist(cookie):
+        device = device_for(token, kind)
+        if device is not None:
+            return device, token, None
+    return None, "", None
 
 
 def _remember(response: Response, cookie: str, token: str) -> None:
     # path "/": the page's API calls and live connection carry it (see the module's note)
     response.set_cookie(cookie, token, max_age=TEN_YEARS_S, httponly=True, samesite="Strict",
                         secure=request.is_secure, path="/")
+    if request.path != "/":  # and the copy an earlier version kept on the page's own path goes
+        response.delete_cookie(cookie, path=request.path, httponly=True, samesite="Strict",
+                               secure=request.is_secure)
 
 
 def renew(response: Response, cookie: str, token: str) -> Response:

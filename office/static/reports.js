@@ -128,6 +128,13 @@
     });
   }
 
+  /* The heat map covers at most a year (367 days): the last year of a longer range. */
+  function arrivalsRange() {
+    var from = day($("from").value), to = day($("to").value);
+    var earliest = new Date(to); earliest.setUTCDate(earliest.getUTCDate() - 366);
+    return new URLSearchParams({from: iso(from < earliest ? earliest : from), to: iso(to)}).toString();
+  }
+
   function drawQuarter(rows) {
     var body = $("quarter").tBodies[0];
     body.textContent = "";
@@ -147,7 +154,8 @@
     var quarterQuery = new URLSearchParams({from: iso(start), to: hall.today(), by: "officer"}).toString();
     return Promise.all([
       api("/stats?" + query({by: by})), api("/stats?" + query({by: "hour"})),
-      api("/stats?" + query({by: "officer"})), api("/stats/arrivals?from=" + $("from").value + "&to=" + $("to").value),
+      api("/stats?" + query({by: "officer"})),
+      api("/stats/arrivals?" + arrivalsRange()).catch(function () { return null; }),  // the map is extra
       api("/stats?" + quarterQuery)
     ]).then(function (answers) {
       drawTable(by, answers[0].rows);
@@ -158,7 +166,7 @@
       var officers = answers[2].rows.filter(function (r) { return r.ratings.count > 0; });
       bar("chart-officers", officers.map(function (r) { return label("officer", r.key); }),
           officers.map(function (r) { return r.ratings.satisfied_pct; }), _("Hài lòng (%)"), 100);
-      drawHeat(answers[3]);
+      if (answers[3]) drawHeat(answers[3]);
       drawQuarter(answers[4].rows);
       document.body.dataset.loaded = String(Number(document.body.dataset.loaded || 0) + 1);
     }, fail);
