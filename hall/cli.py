@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -112,14 +113,20 @@ def run_command(host: str, port: int) -> None:
 
 
 @click.command("demo")
-def demo_command() -> None:
+@click.option("--url", default=None, help="where the screens will open it (default: "
+              "HALL_PUBLIC_URL, else http://HOST:PORT from the environment, as `make run` uses)")
+def demo_command(url: str | None) -> None:
     """Load a demo centre and print how to open each screen."""
     from hall.demo import load_demo
 
     app = _app()
+    if url is None:
+        host = os.environ.get("HOST") or "127.0.0.1"
+        url = str(app.config.get("PUBLIC_URL") or "") or (
+            f"http://{'127.0.0.1' if host == '0.0.0.0' else host}:{os.environ.get('PORT') or 5000}")
     schema.upgrade(app.extensions["hall.engine"])
     with session_scope(app, writing=True) as session:
-        lines = load_demo(session, app.instance_path, utcnow())
+        lines = load_demo(session, app.instance_path, utcnow(), url.rstrip("/"))
         session.commit()
     click.echo("\n".join(lines))
 

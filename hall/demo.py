@@ -75,7 +75,8 @@ def _load(session: Session, instance_path: str, now: datetime) -> dict[str, str]
     return tokens
 
 
-def load_demo(session: Session, instance_path: str, now: datetime) -> list[str]:
+def load_demo(session: Session, instance_path: str, now: datetime,
+              base: str = "http://127.0.0.1:5000") -> list[str]:
     """Create the demo once; the tokens are kept in the instance folder for reprinting."""
     path = os.path.join(instance_path, "demo-tokens.json")
     demo_loaded = session.scalar(select(Field.id).where(Field.code == "HT")) is not None
@@ -91,11 +92,10 @@ def load_demo(session: Session, instance_path: str, now: datetime) -> list[str]:
         with open(path, "w", encoding="utf-8") as handle:
             json.dump(tokens, handle, indent=1)
         os.chmod(path, 0o600)
-    return _instructions(session, tokens)
+    return _instructions(session, tokens, base)
 
 
-def _instructions(session: Session, tokens: dict[str, str]) -> list[str]:
-    base = "http://127.0.0.1:5000"
+def _instructions(session: Session, tokens: dict[str, str], base: str) -> list[str]:
     lines = ["hall demo centre loaded.", "",
              "Screens (open once with ?token= to pair; a cookie keeps them paired):"]
     lines.append(f"  kiosk:    {base}/kiosk?token={tokens['kiosk:']}")
@@ -104,10 +104,10 @@ def _instructions(session: Session, tokens: dict[str, str]) -> list[str]:
         if f"door:{number}" in tokens:
             lines.append(f"  door {number}:   {base}/display/door?token={tokens[f'door:{number}']}")
     for number, _, _ in COUNTERS:
-        lines.append(f"  tablet {number}: {base}/tablet?token={tokens[f'tablet:{number}']}"
-                     "  (rating page: a later issue)")
+        lines.append(f"  tablet {number}: {base}/tablet?token={tokens[f'tablet:{number}']}")
     lines.append(f"  officer console: {base}/counter  (canbo1…canbo4, password {PASSWORD})")
     lines.append(f"  administration: {base}/admin  (admin changes, quanly reads; password {PASSWORD})")
+    lines.append(f"  reports, dashboard: {base}/admin/reports, {base}/admin/dashboard  (quanly, admin)")
     lines += ["", "API (Authorization: Bearer TOKEN), OpenAPI at /api/v1/openapi.json:"]
     for username, role, _ in USERS:
         lines.append(f"  {username:7} ({role}): {tokens[f'user:{username}']}")

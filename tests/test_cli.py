@@ -18,10 +18,11 @@ from hall.store.db import make_engine
 from tests.servers import ROOT
 
 
-def hall(*args: str, database_url: str, stdin: str = "", instance: Path | None = None
-         ) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "HALL_DATABASE_URL": database_url,
-           "HALL_INSTANCE_PATH": str(instance or ROOT / "instance")}
+def hall(*args: str, database_url: str, stdin: str = "", instance: Path | None = None,
+         **more_env: str) -> subprocess.CompletedProcess[str]:
+    env = {**{k: v for k, v in os.environ.items() if k not in ("HOST", "PORT", "HALL_PUBLIC_URL")},
+           "HALL_DATABASE_URL": database_url,
+           "HALL_INSTANCE_PATH": str(instance or ROOT / "instance"), **more_env}
     return subprocess.run([sys.executable, "-m", "hall.cli", *args], input=stdin, text=True,
                           capture_output=True, env=env, cwd=ROOT, timeout=60)
 
@@ -136,8 +137,10 @@ def test_demo_then_run_serves_the_demo(tmp_path: Path) -> None:
     assert "Hộ tịch" not in demo.stdout  # instructions, not data
     kiosk_line = next(line for line in demo.stdout.splitlines() if "/kiosk?token=" in line)
     kiosk_token = kiosk_line.rsplit("token=", 1)[1]
-    again = hall("demo", database_url=url, instance=instance)
+    again = hall("demo", database_url=url, instance=instance, PORT="5093")
     assert kiosk_token in again.stdout  # the same tokens are printed again
+    assert "http://127.0.0.1:5093/kiosk?token=" in again.stdout  # where `PORT=5093 make run` serves
+    assert ":5000" not in again.stdout
     with Server(url) as server:
         ticket = server.api("POST", "/tickets", kiosk_token, json={"field": "DD"})
         assert ticket.status_code == 201 and ticket.json()["number"] == "C001"
@@ -147,7 +150,7 @@ def test_demo_then_run_serves_the_demo(tmp_path: Path) -> None:
         spec = requests.get(server.url + "/api/v1/openapi.json", timeout=5).json()
         assert "/api/v1/counters/{number}/call-next" in spec["paths"]
         for line in demo.stdout.splitlines():  # every printed screen address pairs its screen
-            if "/display" in line and "?token=" in line:
+            if ("/display" in line or "/tablet" in line) and "?token=" in line:
                 address = line.split(": ", 1)[1].strip().replace("http://127.0.0.1:5000", server.url)
                 paired = requests.get(address, timeout=5, allow_redirects=False)
                 assert paired.status_code == 302, address
