@@ -1,4 +1,4 @@
-"""gunicorn's access log without tokens (deploy/gunicorn.conf.py uses it).
+"""gunicorn's access log without tokens (hall/gunicorn_conf.py uses it).
 
 Tokens travel in addresses: a device page's pairing link (`?token=`), a citizen's tracking
 page (`/t/<token>`) and the Referer a page sends. Every atom of a log line that can carry an

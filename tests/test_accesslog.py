@@ -38,7 +38,7 @@ def test_gunicorn_logs_no_token(tmp_path: Path) -> None:
     env = {**os.environ, "HALL_DATABASE_URL": url, "HALL_BIND": f"127.0.0.1:{port}",
            "HALL_INSTANCE_PATH": str(tmp_path), "HALL_SECRET_KEY": "test"}
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py",
+        [sys.executable, "-m", "gunicorn", "-c", "python:hall.gunicorn_conf",
          "--access-logfile", str(log), "hall:create_app()"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:

@@ -90,9 +90,9 @@ def test_the_installed_wheel_serves_the_pages(installed: Path, tmp_path: Path, p
                        capture_output=True)
     tokens = json.loads((instance / "demo-tokens.json").read_text())
     server = subprocess.Popen(
-        [python, "-m", "gunicorn", "--worker-class", "gevent", "--workers", "1",
-         "--bind", f"127.0.0.1:{port}", "hall:create_app()"],
-        cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        [python, "-m", "gunicorn", "-c", "python:hall.gunicorn_conf", "hall:create_app()"],
+        cwd=tmp_path, env={**env, "HALL_BIND": f"127.0.0.1:{port}"},  # the installed config
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30

@@ -1,6 +1,8 @@
 """gunicorn for one hall process: one gevent worker (Flask-SocketIO keeps sockets in-process).
 
-    gunicorn -c deploy/gunicorn.conf.py 'hall:create_app()'
+    gunicorn -c python:hall.gunicorn_conf 'hall:create_app()'
+
+Part of the installed package, so it runs from wherever hall is installed (no checkout).
 
 Run several such processes (ports 8001, 8002, …) behind nginx with HALL_REDIS_URL set
 so that they share Socket.IO events; see deploy/nginx.conf.
