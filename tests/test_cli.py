@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,8 +12,10 @@ from pathlib import Path
 import pytest
 import requests
 from sqlalchemy import inspect
+from sqlalchemy import select
 from sqlalchemy import text
 
+from hall.models import Ticket
 from hall.store import schema
 from hall.store.db import make_engine
 from tests.servers import ROOT
@@ -155,3 +158,45 @@ def test_demo_then_run_serves_the_demo(tmp_path: Path) -> None:
                 paired = requests.get(address, timeout=5, allow_redirects=False)
                 assert paired.status_code == 302, address
     assert json.loads((instance / "demo-tokens.json").read_text())["kiosk:"] == kiosk_token
+
+
+def test_backup_of_a_live_sqlite_file_restores_every_ticket(tmp_path: Path) -> None:
+    """`hall backup` while kiosks keep issuing: the copy opens as a hall database and holds
+    every ticket answered before the backup began, and nothing half-written."""
+    import threading
+
+    from tests.servers import Server
+
+    url = f"sqlite:///{tmp_path / 'hall.sqlite'}"
+    instance = tmp_path / "instance"
+    assert hall("demo", database_url=url, instance=instance).returncode == 0
+    token = json.loads((instance / "demo-tokens.json").read_text())["kiosk:"]
+    with Server(url) as server:
+        before = [server.api("POST", "/tickets", token, json={"field": "HT"}).json()["id"]
+                  for _ in range(30)]
+        stop = threading.Event()
+
+        def keep_issuing() -> None:
+            while not stop.is_set():
+                server.api("POST", "/tickets", token, json={"field": "CT"})
+
+        kiosk = threading.Thread(target=keep_issuing)
+        kiosk.start()
+        try:
+            copy = tmp_path / "backup.sqlite"
+            made = hall("backup", str(copy), database_url=url, instance=instance)
+        finally:
+            stop.set()
+            kiosk.join()
+    assert made.returncode == 0, made.stderr
+    assert "integrity ok" in made.stdout
+    restored = tmp_path / "restored.sqlite"
+    shutil.copy(copy, restored)
+    engine = make_engine(f"sqlite:///{restored}")
+    with engine.connect() as connection:
+        ids = set(connection.scalars(select(Ticket.id)))
+    engine.dispose()
+    assert set(before) <= ids and len(ids) > len(before)  # and some issued during the copy
+    assert hall("init", database_url=f"sqlite:///{restored}", instance=instance).returncode == 0
+    refused = hall("backup", str(tmp_path / "hall.sqlite"), database_url=url, instance=instance)
+    assert refused.returncode != 0 and "must not replace" in refused.stderr
