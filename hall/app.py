@@ -11,6 +11,7 @@ from hall import config
 from hall.web import database
 from hall.web import errors
 from hall.web import headers
+from hall.web import health
 from hall.web import i18n
 from hall.web import limits
 from hall.web import logins
@@ -52,4 +53,5 @@ def build_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_commands(app)
     realtime.init_app(app)
     pages.init_app(app)
+    health.init_app(app)
     return app
