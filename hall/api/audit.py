@@ -15,6 +15,7 @@ from flask import Response
 from flask import jsonify
 
 from hall.api import schemas as s
+from hall.api.common import spreadsheet_text
 from hall.api.spec import endpoint
 from hall.engine import audit
 from hall.engine.auth import Principal
@@ -23,12 +24,6 @@ from hall.web.database import get_session
 
 COLUMNS = ("at", "username", "device", "address", "action", "target", "detail")
 HEADINGS = ("Thời điểm", "Người dùng", "Thiết bị", "Địa chỉ", "Việc làm", "Đối tượng", "Chi tiết")
-
-
-def _cell(value: str) -> str:
-    """A cell Excel shows as text: one starting like a formula (a username typed into the
-    login form can be anything) is kept from being evaluated."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 @endpoint("/audit", "GET", summary="Who did what, when and from where (newest first, at most "
@@ -51,8 +46,9 @@ def get_audit(principal: Principal, query: s.AuditQuery) -> Any:
     writer = csv.writer(out)
     writer.writerow(HEADINGS)
     for row in rows:
-        writer.writerow([_cell(json.dumps(row[c], ensure_ascii=False) if c == "detail" else
-                               ("" if row[c] is None else str(row[c]))) for c in COLUMNS])
+        writer.writerow([spreadsheet_text(json.dumps(row[c], ensure_ascii=False) if c == "detail"
+                                          else ("" if row[c] is None else str(row[c])))
+                         for c in COLUMNS])
     name = f"nhat-ky-{query.from_.isoformat()}-{query.to.isoformat()}.csv"
     # UTF-8 with its byte order mark: Excel then reads Vietnamese correctly.
     return Response(out.getvalue().encode("utf-8-sig"), mimetype="text/csv",

@@ -30,3 +30,9 @@ def public_url() -> str:
         config["hall.warned_public_url"] = True
         current_app.logger.warning("HALL_PUBLIC_URL is not set: tickets print without a QR code")
     return ""
+
+
+def spreadsheet_text(value: str) -> str:
+    """A text cell Excel shows as text: one that starts like a formula (a username, a record
+    code, a name typed into a form can be anything) is kept from being evaluated."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

@@ -29,6 +29,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from hall.api import schemas as s
 from hall.api.common import now
+from hall.api.common import spreadsheet_text
 from hall.api.spec import endpoint
 from hall.engine.auth import Principal
 from hall.engine.clock import service_day
@@ -162,12 +163,6 @@ def _breathe(line: int) -> None:
         _real_sleep(0.001)
 
 
-def _safe(value: str) -> str:
-    """A text cell Excel shows as text, as the audit CSV does: one that starts like a formula
-    (a username, a record code can be anything) is kept from being evaluated."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def _csv_value(kind: str, value: Any) -> str:
     if value is None or value == "":
         return ""
@@ -178,14 +173,14 @@ def _csv_value(kind: str, value: Any) -> str:
     if kind == MOMENT:
         return str(value.isoformat(sep=" "))
     if kind == TEXT:
-        return _safe(str(value))
+        return spreadsheet_text(str(value))
     return str(value)
 
 
 def write_csv(columns: list[Column], rows: Iterable[dict[str, Any]], lang: str) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([_safe(translate(column.heading, lang)) for column in columns])
+    writer.writerow([spreadsheet_text(translate(column.heading, lang)) for column in columns])
     for line, row in enumerate(rows):
         writer.writerow([_csv_value(column.kind, column.read(row)) for column in columns])
         _breathe(line)
