@@ -15,6 +15,7 @@ from hall.web import health
 from hall.web import i18n
 from hall.web import limits
 from hall.web import logins
+from hall.web import metrics
 from hall.web import pages
 from hall.web import realtime
 
@@ -54,4 +55,5 @@ def build_app(test_config: dict[str, Any] | None = None) -> Flask:
     realtime.init_app(app)
     pages.init_app(app)
     health.init_app(app)
+    metrics.init_app(app)
     return app

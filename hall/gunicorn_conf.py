@@ -21,3 +21,12 @@ control_socket_disable = True
 accesslog = "-"
 # Tokens in addresses (?token=, /t/<token>, a Referer) are masked in every log line.
 logger_class = "hall.accesslog.MaskedLogger"
+
+
+def child_exit(server: object, worker: object) -> None:
+    """A worker that ended no longer counts its open sockets in the shared metrics folder
+    (PROMETHEUS_MULTIPROC_DIR, when several processes of one machine share their figures)."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)  # type: ignore[attr-defined, no-untyped-call]

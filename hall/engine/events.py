@@ -58,6 +58,15 @@ class FieldsChanged:
 
 
 @dataclass(frozen=True)
+class Logged:
+    """A line was added to a ticket's log (issued, called, finished, no_show, …): counted by
+    the metrics once committed."""
+
+    ticket: Ticket
+    kind: str
+
+
+@dataclass(frozen=True)
 class PrintQueued:
     """A ticket waits for its kiosk's printer."""
 
@@ -65,7 +74,7 @@ class PrintQueued:
 
 
 Event = (Called | Updated | RatingRequested | CounterChanged | WaitingChanged | FieldsChanged
-         | PrintQueued)
+         | Logged | PrintQueued)
 _KEY = "hall.events"
 
 

@@ -89,6 +89,7 @@ def log(session: Session, ticket: Ticket, kind: str, now: datetime, actor: Actor
         "status": ticket.status, "counter_id": ticket.counter_id, "user_id": actor.user_id,
         "device_id": actor.device_id, "data": data,
     })  # fmt: skip
+    events.record(session, events.Logged(ticket, kind))
 
 
 def find_field(session: Session, centre_id: int, code: str) -> Field:
@@ -154,6 +155,7 @@ def issue(session: Session, centre: Centre, field_code: str, *, now: datetime, a
     connection = session.connection()
     if connection.dialect.name == "postgresql":
         ticket, ahead = _issue_in_one_statement(session, field, values, actor)
+        events.record(session, events.Logged(ticket, "issued"))  # its log line was in the statement
     else:
         sequence, ahead = numbering.allocate(session, field, day, priority)
         values.update(sequence=sequence, number=numbering.format_number(field, sequence))

@@ -22,6 +22,7 @@ from hall.models import Centre
 from hall.models import User
 from hall.read import serialize
 from hall.store.db import end
+from hall.web import metrics
 from hall.web import print_worker
 from hall.web import realtime
 from hall.web import sockets
@@ -40,7 +41,7 @@ def publish(session: Session, centre: Centre, happened: list[events.Event]) -> N
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
     now = app_now(app.config)
     sends: list[tuple[str, dict[str, Any], list[str]]] = []
-    waiting, jobs = False, []
+    waiting, jobs, counts = False, [], []
     for item in happened:
         match item:
             case events.Called(ticket, recall):
@@ -70,7 +71,11 @@ def publish(session: Session, centre: Centre, happened: list[events.Event]) -> N
                 waiting = True
             case events.PrintQueued(job_id):
                 jobs.append(job_id)
+            case events.Logged(ticket, kind):
+                counts.append((ticket.field.code, kind))
     end(session)
+    for field, kind in counts:
+        metrics.ticket_logged(centre.code, field, kind)
     for name, payload, rooms in sends:
         sockets.emit_now(name, payload, rooms)
     if waiting:

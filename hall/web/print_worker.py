@@ -25,6 +25,7 @@ from hall.models.vocabulary import PrintStatus
 from hall.store.db import end
 from hall.store.db import session_scope
 from hall.store.db import write
+from hall.web import metrics
 from hall.web.sockets import agent_room
 from hall.web.sockets import kiosk_room
 from hall.web.sockets import socketio
@@ -60,6 +61,8 @@ def attempt(app: Flask, job_id: int) -> str:
         image = render(print_jobs.describe(session, job, width, app_now(app.config)))
         end(session)
         error, state = _print(image, device.printer, app.config.get("PRINT_TIMEOUT_S", 8))
+        if error is not None:
+            metrics.print_failed("server")
         write(session)
         job = session.get_one(PrintJob, job_id, populate_existing=True)
         device = session.get_one(Device, job.device_id)
@@ -178,6 +181,8 @@ def acknowledged(app: Flask, device_id: int, data: dict[str, Any]) -> None:
         if job is None or job.device_id != device_id or job.status == PrintStatus.PRINTED:
             return
         error = None if data.get("ok") is True else _clean(data.get("error") or "agent failed", 300)
+        if error is not None:
+            metrics.print_failed("agent")
         state = _clean(data.get("printer_state") or ("online" if error is None else "offline"), 16)
         print_jobs.finish_job(session, job, app_now(app.config), error, state)
         session.commit()

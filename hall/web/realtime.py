@@ -34,6 +34,7 @@ from hall.models import User
 from hall.read import serialize
 from hall.store.db import end
 from hall.store.db import session_scope
+from hall.web import metrics
 from hall.web import pairing
 from hall.web import print_worker
 from hall.web.sockets import centre_room
@@ -153,8 +154,11 @@ def on_connect(auth_payload: Any = None) -> None:
     sid = request.sid  # type: ignore[attr-defined]
     if jobs is not None:
         _sweeper.watch(app, sid, ("device", device_id))
+        _counted(sid, "agent")
         print_worker.agent_joined(device_id, jobs)
         return
+    _counted(sid, "citizen" if principal is None else
+             principal.device.kind if principal.device is not None else "staff")
     if principal is not None:
         _sweeper.watch(app, sid, ("device", principal.device.id) if principal.device is not None
                        else ("token", auth.hash_token(token)))
@@ -199,6 +203,7 @@ def _console_connected(csrf: Any) -> None:
     state = serialize.queue_json(session, principal.centre, app_now(current_app.config),
                                  public=False)
     end(session)
+    _counted(request.sid, "staff")  # type: ignore[attr-defined]
     for room in rooms:
         join_room(room)
     _emit_state(state)
@@ -263,6 +268,18 @@ def on_print_ack(data: Any) -> None:
 def on_disconnect(*_: Any) -> None:
     print_worker.agent_left(request.sid)  # type: ignore[attr-defined]
     _sweeper.forget(request.sid)  # type: ignore[attr-defined]
+    kind = _socket_kinds.pop(request.sid, None)  # type: ignore[attr-defined]
+    if kind is not None:
+        metrics.socket_closed(kind)
+
+
+_socket_kinds: dict[str, str] = {}  # sid -> kind, for hall_sockets_connected
+
+
+def _counted(sid: str, kind: str) -> None:
+    if sid not in _socket_kinds:
+        _socket_kinds[sid] = kind
+        metrics.socket_opened(kind)
 
 
 class _Sweeper:
