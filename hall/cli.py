@@ -166,9 +166,50 @@ def backup_command(destination: str) -> None:
     click.echo(f"{destination}: {tickets} tickets, integrity ok")
 
 
+db_group = click.Group("db", help="The database's schema, and moving to another database.")
+
+
+@db_group.command("upgrade")
+def db_upgrade() -> None:
+    """Bring the schema to this release's (after installing a new release; idempotent).
+
+    Take a backup first. With several processes, stop them all, upgrade once, start them."""
+    engine = _app().extensions["hall.engine"]
+    before = schema.current_revision(engine)
+    schema.upgrade(engine)
+    after = schema.current_revision(engine)
+    click.echo(f"schema at {after}" + ("" if before == after else f" (was {before or 'empty'})"))
+
+
+@db_group.command("copy")
+@click.argument("target_url")
+def db_copy(target_url: str) -> None:
+    """Copy every row of this hall's database into TARGET_URL, an empty database.
+
+    For a commune moving from SQLite to PostgreSQL: stop hall, run
+    `hall db copy postgresql://hall@localhost/hall`, set HALL_DATABASE_URL to it, start hall.
+    Ids, numbering, tokens and links are kept; the source is left as it was."""
+    from hall.store.copy import CopyRefused
+    from hall.store.copy import copy_database
+    from hall.store.db import make_engine
+
+    source = _app().extensions["hall.engine"]
+    target = make_engine(target_url)
+    try:
+        copied = copy_database(source, target,
+                               lambda table, rows: click.echo(f"{table}: {rows}", err=True))
+    except CopyRefused as refused:
+        raise click.ClickException(str(refused)) from None
+    finally:
+        target.dispose()
+    click.echo(f"copied {sum(copied.values())} rows ({copied.get('tickets', 0)} tickets) at "
+               f"schema {schema.current_revision(source)}; now set HALL_DATABASE_URL to the "
+               "new database and start hall")
+
+
 def register_commands(app: Flask) -> None:
     for command in (init_command, user_group, token_group, run_command, demo_command,
-                    backup_command):
+                    backup_command, db_group):
         app.cli.add_command(command)
 
 
