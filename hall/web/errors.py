@@ -8,6 +8,7 @@ from flask import Flask
 from flask import jsonify
 from flask import make_response
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from hall.engine.errors import HallError
@@ -31,6 +32,18 @@ _HTTP_CODES = {
     413: ("too_large", N_("Nội dung gửi lên quá lớn")),
     429: ("too_many_requests", N_("Quá nhiều yêu cầu; hãy thử lại sau")),
 }
+
+
+DATABASE_AWAY = N_("Cơ sở dữ liệu tạm thời không trả lời; xin thử lại sau giây lát")
+
+
+def _database_away(exc: DBAPIError) -> bool:
+    """PostgreSQL's operational errors: the server refused or cut the connection (restart,
+    failover, too many connections) or rolled the transaction back (a deadlock, a
+    serialization failure); the same request may succeed in a moment. SQLite's are not
+    here: its busy file is the write gate's `busy`, and anything else is a real fault."""
+    return isinstance(exc, OperationalError) and \
+        type(exc.orig).__module__.split(".")[0] == "psycopg"
 
 
 def register(app: Flask) -> None:
@@ -65,6 +78,10 @@ def register(app: Flask) -> None:
         if exc.connection_invalidated:  # the database went away (a restart): try again
             app.logger.warning("database connection lost: %s", exc.orig)
             return jsonify(error_body(Busy.code, translate(Busy.message))), Busy.status
+        if _database_away(exc):  # refused, starting up, shutting down: it will be back
+            app.logger.warning("database unavailable: %s", exc.orig)
+            body = error_body("database_unavailable", translate(DATABASE_AWAY))
+            return jsonify(body), 503, {"Retry-After": "2"}
         return _unexpected(exc)
 
     @app.errorhandler(Exception)
