@@ -54,8 +54,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def process(args: list[str], port: int, env: dict[str, str], ready: str) -> Iterator[str]:
-    """Start a server on 127.0.0.1:`port`, wait until `ready` answers, stop it when done."""
+def process(args: list[str], port: int, env: dict[str, str], ready: str) -> Iterator[tuple[str, int]]:
+    """Start a server on 127.0.0.1:`port`, wait until `ready` answers, stop it when done:
+    (its URL, its pid)."""
     url = f"http://127.0.0.1:{port}"
     child = subprocess.Popen(args, env={**os.environ, **env}, cwd=ROOT,
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -64,11 +65,11 @@ def process(args: list[str], port: int, env: dict[str, str], ready: str) -> Iter
             if child.poll() is not None:
                 raise RuntimeError(f"{' '.join(args[1:])} exited with {child.returncode}")
             try:
-                requests.get(url + ready, timeout=1)
+                requests.get(url + ready, timeout=5)
                 break
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):  # not listening, or booting
                 time.sleep(0.1)
-        yield url
+        yield url, child.pid
     finally:
         child.terminate()
         try:
@@ -133,7 +134,7 @@ def run(kind: str, args: argparse.Namespace) -> Figures:
         env = {"HALL_DATABASE_URL": url, "HALL_INSTANCE_PATH": instance,
                "HALL_ISSUE_LIMIT": "1000000 per second"}
         with process([sys.executable, "-m", "hall.cli", "run", "--port", str(port)], port, env,
-                     "/api/v1/openapi.json") as base:
+                     "/api/v1/openapi.json") as (base, _):
             headers = {"Authorization": f"Bearer {tokens['kiosk']}"}
             hall = issue_runs(base + "/api/v1/tickets", headers, {"field": "CT"}, args)
             hall_calls = clients.hall_calls(base, tokens, args.displays, args.calls)
@@ -144,7 +145,7 @@ def run(kind: str, args: argparse.Namespace) -> Figures:
     with database(kind) as url:
         port = free_port()
         with process([sys.executable, "-m", "bench.baseline_app", str(port), url], port, {},
-                     "/ping") as base:
+                     "/ping") as (base, _):
             bare = issue_runs(base + "/row", {}, None, args)
             bare_calls = clients.bare_calls(base, hall_calls.payload, args.displays, args.calls)
     figures = Figures.of(hall, bare, hall_calls.times, bare_calls.times, args.displays)

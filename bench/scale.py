@@ -1,0 +1,260 @@
+"""Scale-out figures: hall as deployed (gunicorn with the packaged configuration, one gevent
+worker per process, Redis between processes), measured from one client process on 127.0.0.1.
+
+1. `throughput`: tickets issued per second by --clients kept-alive HTTP clients spread over
+   1, 2 and 4 processes, on SQLite and on PostgreSQL (p50 and p99 of each request).
+2. `fanout`: --displays WebSocket displays spread over --processes processes on PostgreSQL;
+   an officer calls on the first process once a second, finishing in between; the time from
+   sending call-next to the LAST display receiving `ticket.called` (p50, p99 over --calls),
+   the servers' memory (RSS) with the displays connected, and how long they took to connect.
+   The displays are minimal Engine.IO 4 / Socket.IO 5 clients on aiohttp (a python-socketio
+   client per display would measure the client, not the server).
+
+    python -m bench.scale throughput [--processes 1 2 4] [--databases sqlite postgresql]
+                                     [--clients 32] [--seconds 8]
+    python -m bench.scale fanout [--displays 1000 5000 10000] [--processes 2] [--calls 20]
+
+PostgreSQL and Redis come from HALL_TEST_DATABASE_URL and HALL_TEST_REDIS_URL (as in CI).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import resource
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import ExitStack
+from contextlib import contextmanager
+from pathlib import Path
+
+import aiohttp
+
+from bench.clients import connector
+from bench.clients import percentile
+from bench.clients import quiet_gc
+from bench.run import database
+from bench.run import free_port
+from bench.run import prepare_hall
+from bench.run import process
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def raise_file_limit() -> None:
+    """Every display is a socket here and two in the server: allow as many as permitted."""
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+
+@contextmanager
+def hall_processes(url: str, count: int, redis_url: str | None) -> Iterator[list[tuple[str, int]]]:
+    """`count` gunicorn processes on one database: [(base URL, worker pid)]."""
+    channel = f"hall-bench-{uuid.uuid4().hex[:8]}"
+    instance = tempfile.mkdtemp(prefix="hall-bench-instance-")
+    with ExitStack() as stack:
+        started = []
+        for _ in range(count):
+            port = free_port()
+            env = {"HALL_DATABASE_URL": url, "HALL_INSTANCE_PATH": instance,
+                   "HALL_SECRET_KEY": "bench", "HALL_SOCKETIO_CHANNEL": channel,
+                   "HALL_ISSUE_LIMIT": "1000000 per second", "HALL_BIND": f"127.0.0.1:{port}",
+                   "HALL_WORKER_CONNECTIONS": "20000"}
+            if redis_url and count > 1:
+                env["HALL_REDIS_URL"] = redis_url
+            args = [sys.executable, "-m", "gunicorn", "-c", "python:hall.gunicorn_conf",
+                    "hall:create_app()"]
+            base, master = stack.enter_context(process(args, port, env, "/healthz"))
+            started.append((base, worker_pid(master)))
+        yield started
+
+
+def worker_pid(master: int) -> int:
+    """gunicorn's one worker under `master` (the process whose memory counts)."""
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    return int(children[0]) if children else master
+
+
+def rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+# --- throughput ---------------------------------------------------------------------------
+
+async def _issue(bases: list[str], token: str, clients: int,
+                 seconds: float) -> tuple[int, list[float], float]:
+    times: list[float] = []
+    done = 0
+    stop = time.monotonic() + seconds
+    headers = {"Authorization": f"Bearer {token}"}
+
+    async def client(http: aiohttp.ClientSession, base: str, index: int) -> None:
+        nonlocal done
+        fields = ("HT", "CT", "DD")
+        while time.monotonic() < stop:
+            started = time.perf_counter()
+            async with http.post(base + "/api/v1/tickets", json={"field": fields[index % 3]},
+                                 headers=headers) as response:
+                await response.read()
+            times.append((time.perf_counter() - started) * 1000)
+            done += response.status == 201
+            index += 1
+
+    async with aiohttp.ClientSession(connector=connector(clients)) as http:
+        began = time.monotonic()
+        await asyncio.gather(*(client(http, bases[n % len(bases)], n) for n in range(clients)))
+        took = time.monotonic() - began
+    return done, times, took
+
+
+def throughput(args: argparse.Namespace) -> None:
+    redis_url = os.environ.get("HALL_TEST_REDIS_URL")
+    for kind in args.databases:
+        if kind == "postgresql" and not os.environ.get("HALL_TEST_DATABASE_URL"):
+            print("[postgresql] skipped: HALL_TEST_DATABASE_URL is not set")
+            continue
+        for count in args.processes:
+            if count > 1 and not redis_url:
+                print(f"[{kind}] {count} processes skipped: HALL_TEST_REDIS_URL is not set")
+                continue
+            with database(kind) as url:
+                tokens = prepare_hall(url)
+                with hall_processes(url, count, redis_url) as servers:
+                    with quiet_gc():
+                        done, times, took = asyncio.run(_issue(
+                            [base for base, _ in servers], tokens["kiosk"], args.clients,
+                            args.seconds))
+            print(f"[{kind}] {count} process(es), {args.clients} clients: "
+                  f"{done / took:7.1f} tickets/s, p50 {percentile(times, 0.5):.1f} ms, "
+                  f"p99 {percentile(times, 0.99):.1f} ms ({len(times)} requests)", flush=True)
+
+
+# --- fan-out ------------------------------------------------------------------------------
+
+class Displays:
+    """Minimal Socket.IO displays: each answers pings and notes when `ticket.called` came."""
+
+    def __init__(self, token: str, count: int) -> None:
+        self.auth = json.dumps({"token": token})
+        self.count = count
+        self.connected = 0
+        self.all_connected = asyncio.Event()
+        self.sent = 0.0
+        self.arrivals: list[float] = []
+        self.expected = 0
+        self.all_in = asyncio.Event()
+
+    async def one(self, http: aiohttp.ClientSession, base: str, ready: asyncio.Semaphore) -> None:
+        url = base.replace("http://", "ws://") + "/socket.io/?EIO=4&transport=websocket"
+        async with ready:
+            socket = await http.ws_connect(url, max_msg_size=0, compress=0, autoping=False)
+            await socket.receive()  # Engine.IO open
+            await socket.send_str("40" + self.auth)
+            while not (await socket.receive()).data.startswith("40"):
+                pass  # the namespace's answer, after which `state` follows
+        self.connected += 1
+        if self.connected == self.count:
+            self.all_connected.set()
+        async for message in socket:
+            data = message.data
+            if not isinstance(data, str):
+                continue
+            if data == "2":
+                await socket.send_str("3")
+            elif data.startswith('42["ticket.called"'):
+                self.arrivals.append((time.perf_counter() - self.sent) * 1000)
+                if len(self.arrivals) >= self.expected:
+                    self.all_in.set()
+
+
+async def _fanout(servers: list[tuple[str, int]], tokens: dict[str, str], displays: int,
+                  calls: int) -> None:
+    crowd = Displays(tokens["display"], displays)
+    http = aiohttp.ClientSession(connector=connector(0))
+    api = aiohttp.ClientSession(connector=connector())
+    officer = {"Authorization": f"Bearer {tokens['officer1']}"}
+    kiosk = {"Authorization": f"Bearer {tokens['kiosk']}"}
+    first = servers[0][0] + "/api/v1"
+    ready = asyncio.Semaphore(200)  # at most this many handshakes at once
+    idle = [rss_mib(pid) for _, pid in servers]
+    began = time.monotonic()
+    tasks = [asyncio.create_task(crowd.one(http, servers[n % len(servers)][0], ready))
+             for n in range(displays)]
+    while not crowd.all_connected.is_set():
+        await asyncio.wait([asyncio.ensure_future(crowd.all_connected.wait())], timeout=1)
+        failed = [task for task in tasks if task.done()]
+        if failed:
+            raise RuntimeError(f"{len(failed)} displays failed: {failed[0].exception()!r}")
+    connected_s = time.monotonic() - began
+    await asyncio.sleep(2)  # the `state` snapshots sent
+    memory = [rss_mib(pid) for _, pid in servers]
+    await api.post(first + "/counters/1/open", headers=officer)
+    for _ in range(calls):
+        await api.post(first + "/tickets", json={"field": "HT"}, headers=kiosk)
+    lasts: list[float] = []
+    for index in range(calls):
+        if index:
+            await api.post(first + "/counters/1/finish", headers=officer)
+        await asyncio.sleep(1.0)  # a call a second, its finish and queue.changed in between
+        crowd.arrivals.clear()
+        crowd.expected = displays
+        crowd.all_in.clear()
+        crowd.sent = time.perf_counter()
+        async with api.post(first + "/counters/1/call-next", headers=officer) as answer:
+            assert answer.status == 200, await answer.text()
+        await asyncio.wait_for(crowd.all_in.wait(), 60)
+        lasts.append(max(crowd.arrivals))
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    await http.close()
+    await api.close()
+    print(f"[fan-out] {displays} displays over {len(servers)} process(es): last display p50 "
+          f"{statistics.median(lasts):.0f} ms, p99 {percentile(lasts, 0.99):.0f} ms, max "
+          f"{max(lasts):.0f} ms ({calls} calls); server memory "
+          f"{' + '.join(f'{mib:.0f}' for mib in memory)} MiB "
+          f"({(sum(memory) - sum(idle)) * 1024 / displays:.0f} KiB per display above the idle "
+          f"{sum(idle):.0f} MiB); connected in "
+          f"{connected_s:.1f} s", flush=True)
+
+
+def fanout(args: argparse.Namespace) -> None:
+    redis_url = os.environ.get("HALL_TEST_REDIS_URL")
+    if not os.environ.get("HALL_TEST_DATABASE_URL") or not redis_url:
+        sys.exit("fanout needs HALL_TEST_DATABASE_URL and HALL_TEST_REDIS_URL")
+    for displays in args.displays:
+        with database("postgresql") as url:
+            tokens = prepare_hall(url)
+            with hall_processes(url, args.processes, redis_url) as servers:
+                with quiet_gc():
+                    asyncio.run(_fanout(servers, tokens, displays, args.calls))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    issue = commands.add_parser("throughput")
+    issue.add_argument("--processes", type=int, nargs="+", default=[1, 2, 4])
+    issue.add_argument("--databases", nargs="+", default=["sqlite", "postgresql"])
+    issue.add_argument("--clients", type=int, default=32)
+    issue.add_argument("--seconds", type=float, default=8)
+    fan = commands.add_parser("fanout")
+    fan.add_argument("--displays", type=int, nargs="+", default=[1000, 5000, 10000])
+    fan.add_argument("--processes", type=int, default=2)
+    fan.add_argument("--calls", type=int, default=20)
+    args = parser.parse_args()
+    raise_file_limit()
+    (throughput if args.command == "throughput" else fanout)(args)
+
+
+if __name__ == "__main__":
+    main()
