@@ -199,7 +199,7 @@ def test_expected_wait_uses_recent_service_and_open_counters(session: Session, w
                                                              clock: Clock) -> None:
     centre = centre_of(session)
     user = open_at(session, 1, "officer1")
-    for service_s in (100, 200):  # two finished HT services: average 150 s
+    for service_s in (100, 200):  # two finished HT services: median 150 s
         give(session, clock)
         counters.call_next(session, centre.id, 1, user, clock.now)
         counters.finish(session, centre.id, 1, user, clock.advance(service_s))
@@ -207,7 +207,11 @@ def test_expected_wait_uses_recent_service_and_open_counters(session: Session, w
     waiting = [give(session, clock) for _ in range(5)]
     ahead = lines.waiting_ahead(session, waiting[4])
     assert ahead == 4
-    assert lines.estimated_wait_s(session, waiting[4], ahead, centre, clock.now) == 600
+    # two services weigh against the centre's 300 s counted as four: (4 × 300 + 2 × 150) / 6
+    assert lines.estimated_wait_s(session, waiting[4], ahead, centre, clock.now) == 4 * 250
     open_at(session, 3, "officer3")  # counter 3 also serves HT: two counters share the line
-    assert lines.estimated_wait_s(session, waiting[4], ahead, centre, clock.now) == 300
+    assert lines.estimated_wait_s(session, waiting[4], ahead, centre, clock.now) == 2 * 250
+    counters.pause(session, centre.id, 3, officer(session, "officer3"), "", clock.now)
+    session.commit()  # a paused counter serves nobody
+    assert lines.estimated_wait_s(session, waiting[4], ahead, centre, clock.now) == 4 * 250
     assert lines.estimated_wait_s(session, waiting[0], 0, centre, clock.now) == 0

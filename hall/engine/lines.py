@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import statistics
 import time
 import weakref
 from datetime import datetime
@@ -121,18 +122,44 @@ _averages: weakref.WeakKeyDictionary[Any, dict[int, tuple[float, float]]] = (
 
 
 def average_service_s(session: Session, field_id: int, default_s: int, now: datetime) -> float:
-    """Mean service time of the field's last finished tickets (30 days), else the default;
-    cached per field for _AVERAGE_TTL_S of monotonic time."""
+    """The field's expected service time per citizen (see `robust_service_s`); cached per
+    field for _AVERAGE_TTL_S of monotonic time."""
     cache = _averages.setdefault(session.get_bind().pool, {})  # type: ignore[union-attr]
     cached = cache.get(field_id)
     if cached is not None and time.monotonic() - cached[0] < _AVERAGE_TTL_S:
         return cached[1]
-    average = _average_service_s(session, field_id, default_s, now)
+    average = robust_service_s(_recent_services_s(session, field_id, now), float(default_s))
     cache[field_id] = (time.monotonic(), average)
     return average
 
 
-def _average_service_s(session: Session, field_id: int, default_s: int, now: datetime) -> float:
+# The centre's expected service time counts as this many services: a few quick clicks
+# through the queue cannot make it collapse, and a long history outweighs it.
+PRIOR_WEIGHT = 4
+MIN_PER_PERSON_S = 60  # nobody is promised less than a minute per citizen ahead
+
+
+def robust_service_s(durations: list[float], prior_s: float) -> float:
+    """The service time to expect: the median of the recent services (one very short or
+    very long service does not move it), drawn towards the centre's expected service time
+    while there are few of them; the expected time itself without any."""
+    if not durations:
+        return prior_s
+    middle = statistics.median(durations)
+    return (PRIOR_WEIGHT * prior_s + len(durations) * middle) / (PRIOR_WEIGHT + len(durations))
+
+
+def wait_for_s(ahead: int, per_person_s: float, counters: int) -> int:
+    """Those ahead, served by `counters` at once, at `per_person_s` each; never less than
+    MIN_PER_PERSON_S per citizen ahead, whatever the counters and the history say."""
+    if ahead <= 0:
+        return 0
+    return max(round(ahead * per_person_s / max(1, counters)), ahead * MIN_PER_PERSON_S)
+
+
+def _recent_services_s(session: Session, field_id: int, now: datetime) -> list[float]:
+    """How long the field's last SERVICE_SAMPLE services took (within 30 days), from the
+    start (or the call, when the officer never pressed start) to the finish."""
     statement = (
         select(Ticket.finished_at, Ticket.started_at, Ticket.called_at)
         .where(Ticket.field_id == field_id, Ticket.status == TicketStatus.DONE,
@@ -144,8 +171,8 @@ def _average_service_s(session: Session, field_id: int, default_s: int, now: dat
     for finished, started, called in session.execute(statement):
         begun = started or called
         if finished is not None and begun is not None:
-            durations.append((finished - begun).total_seconds())
-    return sum(durations) / len(durations) if durations else float(default_s)
+            durations.append(max(0.0, (finished - begun).total_seconds()))
+    return durations
 
 
 def open_counters_by_field(session: Session, centre_id: int) -> dict[int, int]:
@@ -178,15 +205,17 @@ def open_counters_for(session: Session, centre_id: int, field_id: int) -> int:
 
 def estimated_wait_s(session: Session, ticket: Ticket, ahead: int, centre: Centre,
                      now: datetime) -> int:
-    """Those ahead times the recent service time, shared by the open counters."""
+    """Those ahead times the expected service time, shared by the counters open for the
+    field now (a paused or closed counter serves nobody); one counter for a ticket sent to
+    a given counter."""
     if ahead == 0:
         return 0
     average = average_service_s(session, ticket.field_id, centre.default_service_s, now)
     if ticket.target_counter_id:
         counters = 1
     else:
-        counters = max(1, open_counters_for(session, ticket.centre_id, ticket.field_id))
-    return round(ahead * average / counters)
+        counters = open_counters_for(session, ticket.centre_id, ticket.field_id)
+    return wait_for_s(ahead, average, counters)
 
 
 def recent_calls(session: Session, centre_id: int) -> list[tuple[TicketEvent, Ticket]]:
@@ -240,6 +269,6 @@ def field_availability(session: Session, centre: Centre, now: datetime
         wait = 0
         if waiting:
             average = average_service_s(session, field.id, centre.default_service_s, now)
-            wait = round(waiting * average / max(1, serving.get(field.id, 0)))
+            wait = wait_for_s(waiting, average, serving.get(field.id, 0))
         result[field.id] = (state, wait)
     return result
