@@ -2,7 +2,7 @@
 (function () {
   "use strict";
   var AUTH = {device: "kiosk"};  // the pairing cookie; the page never holds the token
-  var PER_PAGE = 12, BACK_AFTER_MS = 15000, BACK_AFTER_FAILED_PRINT_MS = 40000, PRINT_WAIT_MS = 10000;
+  var perPage = 12, BACK_AFTER_MS = 15000, BACK_AFTER_FAILED_PRINT_MS = 40000, PRINT_WAIT_MS = 10000;
   var fields = [], page = 0, query = "", category = null, busy = false;
   var backTimer = null, printTimer = null, currentJob = null, messageTimer = null;
   var $ = hall.$, _ = hall.t;
@@ -22,12 +22,47 @@
     var wanted = fold(query.trim());
     return fields.filter(function (f) { return !wanted || fold(f.name + " " + f.name_en + " " + f.code).indexOf(wanted) >= 0; });
   }
+  // The tiles fill the space under the tools at any count: the grid (columns × rows) whose
+  // tiles are the largest a tile may be, wide enough for a field's name and tall enough for
+  // its waiting line; more fields than fit at the smallest size go on pages.
+  var MIN_TILE_W = 300, MIN_TILE_H = 210, GAP = 16;
+  function grid(count, width, height) {
+    var best = null;
+    for (var columns = 1; columns <= 6; columns += 1) {
+      var tileW = (width - GAP * (columns - 1)) / columns;
+      if (tileW < MIN_TILE_W && columns > 1) { break; }
+      var rows = Math.max(1, Math.ceil(count / columns));
+      var tileH = (height - GAP * (rows - 1)) / rows;
+      var fits = tileH >= MIN_TILE_H;
+      var score = fits ? Math.min(tileW / 2.2, tileH) : -1;  // a tile about twice as wide as tall
+      if (!best || score > best.score) { best = {columns: columns, rows: rows, score: score}; }
+    }
+    if (best.score < 0) {  // too many for one screen: the most that fit, on pages
+      var most = Math.max(1, Math.floor((width + GAP) / (MIN_TILE_W + GAP)));
+      var rowsFit = Math.max(1, Math.floor((height + GAP) / (MIN_TILE_H + GAP)));
+      best = {columns: Math.min(most, width > height ? 4 : 3), rows: rowsFit, score: 0};
+    }
+    return best;
+  }
+  function layout() {
+    var box = $("tiles"), shown = visibleFields().length;
+    var pagerRoom = $("pager").offsetHeight + GAP;
+    var top = box.getBoundingClientRect().top;
+    var height = Math.max(MIN_TILE_H, window.innerHeight - top - pagerRoom - 24);
+    var chosen = grid(Math.max(1, shown), box.clientWidth || window.innerWidth, height);
+    perPage = chosen.columns * chosen.rows;
+    box.style.gridTemplateColumns = "repeat(" + chosen.columns + ", 1fr)";
+    box.style.gridTemplateRows = "repeat(" + chosen.rows + ", " +
+      Math.floor((height - GAP * (chosen.rows - 1)) / chosen.rows) + "px)";
+    box.dataset.columns = chosen.columns; box.dataset.rows = chosen.rows;
+  }
   function renderTiles() {
-    var shown = visibleFields(), pages = Math.max(1, Math.ceil(shown.length / PER_PAGE));
+    layout();
+    var shown = visibleFields(), pages = Math.max(1, Math.ceil(shown.length / perPage));
     page = Math.min(page, pages - 1);
     var box = $("tiles");
     box.textContent = "";
-    shown.slice(page * PER_PAGE, (page + 1) * PER_PAGE).forEach(function (field) {
+    shown.slice(page * perPage, (page + 1) * perPage).forEach(function (field) {
       var tile = document.createElement("button");
       tile.type = "button"; tile.className = "tile"; tile.dataset.code = field.code; tile.setAttribute("role", "listitem");
       var name = hall.language() === "en" && field.name_en ? field.name_en : field.name;
@@ -42,8 +77,10 @@
         meta.textContent = field.state === "full" ? _("Đã hết số hôm nay")
           : field.state === "outside_hours" ? _("Ngoài giờ làm việc") : _("Tạm ngừng nhận số");
       } else {
-        meta.textContent = _("{n} người đang chờ", {n: field.waiting}) +
-          (field.waiting ? " · " + _("Chờ khoảng {m} phút", {m: minutes(field.estimated_wait_s)}) : "");
+        meta.innerHTML = '<span class="count"></span><span class="wait"></span>';
+        meta.querySelector(".count").textContent = _("{n} người đang chờ", {n: field.waiting});
+        meta.querySelector(".wait").textContent = field.waiting
+          ? _("Chờ khoảng {m} phút", {m: minutes(field.estimated_wait_s)}) : _("Không phải chờ");
       }
       tile.addEventListener("click", function () { take(field, tile); });
       box.appendChild(tile);
@@ -51,6 +88,7 @@
     $("page").textContent = _("Trang {page}/{pages}", {page: page + 1, pages: pages});
     $("prev").disabled = page === 0;
     $("next").disabled = page >= pages - 1;
+    $("pager").hidden = pages === 1;
   }
   function showMessage(text) {
     $("message").textContent = text; $("message").hidden = false;
@@ -61,6 +99,12 @@
   // with the same ticket instead of issuing a second one.
   function take(field, tile) {
     if (busy) { return; }
+    if (!$("categories").hidden && category === null) {  // "Ưu tiên" on, but for whom?
+      showMessage(_("Xin chọn đối tượng ưu tiên ở trên, hoặc chạm “Ưu tiên” lần nữa để lấy số thường."));
+      $("categories").classList.add("ask");
+      setTimeout(function () { $("categories").classList.remove("ask"); }, 1500);
+      return;
+    }
     busy = true;
     tile.classList.add("busy");
     var key = (crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random());
@@ -94,6 +138,9 @@
     $("c-number").textContent = ticket.number;
     $("c-field").textContent = hall.language() === "en" && ticket.field.name_en ? ticket.field.name_en : ticket.field.name;
     $("c-priority").hidden = !ticket.priority;
+    var group = ticket.priority_category && document.querySelector('.category[data-key="' + ticket.priority_category + '"]');
+    $("c-priority").textContent = group ? _("Ưu tiên") + ": " + (hall.language() === "en" ? group.dataset.en : group.dataset.vi)
+                                        : _("Ưu tiên");
     $("c-ahead").textContent = _("Số người đang chờ trước bạn: {n}", {n: ticket.waiting_ahead});
     $("c-wait").textContent = ticket.waiting_ahead
       ? _("Thời gian chờ dự kiến: khoảng {m} phút", {m: minutes(ticket.estimated_wait_s)}) : "";
@@ -139,15 +186,23 @@
   $("prev").addEventListener("click", function () { page -= 1; renderTiles(); });
   $("next").addEventListener("click", function () { page += 1; renderTiles(); });
   $("done").addEventListener("click", backToStart);
+  // "Ưu tiên" opens the groups; it is on only once a group is chosen, and a second tap
+  // closes them and takes back the choice: never a silent normal ticket.
   $("priority").addEventListener("click", function () {
     var open = $("categories").hidden;
     $("categories").hidden = !open;
-    $("priority").setAttribute("aria-pressed", String(open || category !== null));
+    if (!open) { category = null; markCategories(); }
+    $("priority").setAttribute("aria-pressed", String(category !== null));
+    layout();
   });
+  function markCategories() {
+    document.querySelectorAll(".category").forEach(function (b) { b.setAttribute("aria-pressed", String(b.dataset.key === category)); });
+  }
+  if (!document.querySelector(".category")) { $("priority").hidden = true; }  // the centre set no groups
   document.querySelectorAll(".category").forEach(function (button) {
     button.addEventListener("click", function () {
       category = category === button.dataset.key ? null : button.dataset.key;
-      document.querySelectorAll(".category").forEach(function (b) { b.setAttribute("aria-pressed", String(b.dataset.key === category)); });
+      markCategories();
       $("priority").setAttribute("aria-pressed", String(category !== null));
     });
   });
@@ -177,6 +232,7 @@
       printOutcome(event.status === "printed" ? "printed" : "failed");
     }
   });
+  window.addEventListener("resize", function () { renderTiles(); });
   hall.setLanguage("vi"); setInterval(tick, 1000);
   loadFields().catch(function () { $("offline").hidden = false; });
 })();
