@@ -19,10 +19,12 @@ $(VENV)/.installed: pyproject.toml package.json | $(BIN)/python
 	cp node_modules/chart.js/dist/chart.umd.min.js hall/static/vendor/
 	touch $@
 
-# Debian packages: Chromium for page tests, DejaVu fonts for tickets, espeak-ng for spoken calls.
+# Debian packages: Chromium for page tests, DejaVu fonts for tickets, espeak-ng for spoken calls,
+# nginx for the test of the nginx site in deploy/ (tests/test_nginx.py).
 system-deps:
-	@command -v chromium >/dev/null && command -v espeak-ng >/dev/null && fc-list | grep -q DejaVuSans || { \
-	  apt-get update -q && apt-get install -y -q chromium fonts-dejavu-core espeak-ng; }
+	@command -v chromium >/dev/null && command -v espeak-ng >/dev/null && command -v nginx >/dev/null \
+	  && fc-list | grep -q DejaVuSans || { \
+	  apt-get update -q && apt-get install -y -q chromium fonts-dejavu-core espeak-ng nginx; }
 
 # The hall's voice: espeak-ng. Without it (no root to install it) the server still runs and
 # displays fall back to recorded clips or the browser's own voice.
