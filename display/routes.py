@@ -78,7 +78,8 @@ def door_page() -> Any:
     session = get_session()
     centre = session.get_one(Centre, device.centre_id)
     counter = displays.door_counter(session, centre, device, request.args.get("counter"))
-    config = {**_config(device, "door", centre), "counter": {"number": counter.number, "name": counter.name}}
+    config = {**_config(device, "door", centre), "counter": {"number": counter.number, "name": counter.name},
+              "has_tablet": displays.has_tablet(get_session(), counter)}
     page = make_response(render_template("display/door.html", config=config, counter=counter,
                                          centre_name=centre.name, timezone=centre.timezone))
     return pairing.renew(page, DOOR_COOKIE, token)

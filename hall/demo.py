@@ -52,9 +52,10 @@ def _load(session: Session, instance_path: str, now: datetime) -> dict[str, str]
     centre = ensure_default_centre(session, "Asia/Ho_Chi_Minh")
     centre.name = "Trung tâm Phục vụ hành chính công phường Bến Thành (demo)"
     centre.ticket_footer = "Xin cảm ơn quý công dân!"
+    # The request to rate is not in the hall's ticker: the screen above each counter that has
+    # a rating tablet asks for it, while it serves someone.
     centre.display_settings = {"ticker": "Trung tâm làm việc từ 7 giờ 30 đến 17 giờ, thứ Hai đến "
-                               "thứ Sáu. Quý công dân vui lòng chờ đến lượt và đánh giá mức độ hài lòng "
-                               "sau khi được phục vụ."}
+                               "thứ Sáu. Quý công dân vui lòng giữ vé và chờ đến lượt."}
     for position, (code, name, name_en, prefix) in enumerate(FIELDS):
         admin.add_field(session, centre, code, name, name_en=name_en, prefix=prefix,
                         position=position)

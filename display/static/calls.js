@@ -49,5 +49,19 @@
     el._flashTimer = setTimeout(function () { el.classList.remove("flash"); }, seconds * 1000);
   }
 
-  window.hallCalls = {config: config, connect: connect, tick: tick, flash: flash, callKey: callKey};
+  /* Fit a title on one line: the font shrinks from its CSS size until the text fits, down
+     to `smallest` pixels; below that it may take a second line (never more). */
+  function fitLine(el, smallest) {
+    el.style.fontSize = "";
+    el.classList.remove("two-lines");
+    var size = parseFloat(getComputedStyle(el).fontSize);
+    while (el.scrollWidth > el.clientWidth + 1 && size > smallest) {
+      size = Math.max(smallest, size * 0.94);
+      el.style.fontSize = size + "px";
+    }
+    if (el.scrollWidth > el.clientWidth + 1) el.classList.add("two-lines");
+  }
+
+  window.hallCalls = {config: config, connect: connect, tick: tick, flash: flash, callKey: callKey,
+                      fitLine: fitLine};
 })();

@@ -194,5 +194,10 @@
   $("ticker-text").textContent = settings.ticker || "";
   $("ticker").hidden = !settings.ticker;
   H.tick($("date"), $("clock"));
+  // the name takes what the date and clock leave: fitted once they are shown
+  function fitHeader() { H.fitLine($("centre"), Math.max(16, window.innerHeight * 0.022)); }
+  window.addEventListener("resize", fitHeader);
+  fitHeader();
+  if (document.fonts && document.fonts.ready) document.fonts.ready.then(fitHeader);
   setInterval(function () { H.tick($("date"), $("clock")); }, 1000);
 })();

@@ -11,6 +11,8 @@
     $("door-priority").hidden = !(ticket && ticket.priority);
     $("door-state").textContent = STATE[state] || "";
     document.body.dataset.state = state;
+    // Only a counter with a rating tablet asks for a rating, while it serves someone.
+    if ($("door-rate")) $("door-rate").hidden = !(ticket && state === "open");
   }
 
   var current = null, state = "closed";

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hall.engine import text
@@ -24,6 +25,14 @@ DEFAULTS: dict[str, Any] = {
     "flash_s": 8,  # how long the newest call flashes
     "recent": 6,  # how many recent calls are listed
 }
+
+
+def has_tablet(session: Session, counter: Counter) -> bool:
+    """Whether a rating tablet (not revoked) belongs to the counter: only then do its
+    screens ask citizens to rate the service."""
+    return session.scalar(select(Device.id).where(
+        Device.kind == "tablet", Device.counter_id == counter.id, Device.revoked_at.is_(None))
+        .limit(1)) is not None
 
 
 def settings(centre: Centre) -> dict[str, Any]:
