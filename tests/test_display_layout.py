@@ -86,7 +86,8 @@ def test_the_board_fits_without_wrapping(busy_hall: tuple[Server, World], page: 
     assert name["height"] <= name["font"] * 2.6  # at most two lines
     overflowing = page.evaluate("""() => [...document.querySelectorAll('header, main, #now, #board, aside')]
         .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1
-                  || e.getBoundingClientRect().bottom > window.innerHeight + 1).map(e => e.id || e.tagName)""")
+                  || e.getBoundingClientRect().bottom > window.innerHeight + 1)
+        .map(e => e.id || e.tagName)""")
     assert overflowing == []
     # how many wait per field, readable and on screen
     waiting = page.locator("#waiting li")
