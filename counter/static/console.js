@@ -118,7 +118,39 @@
     $("paused-banner").textContent = paused
       ? _("Quầy đang tạm dừng: {reason} — bấm T để tiếp tục", {reason: view.pause_reason || ""}) : "";
     $("pause-button").firstChild.textContent = (paused ? _("Tiếp tục") : _("Tạm dừng…")) + " ";
+    if (!t || (shownTicket && shownTicket !== t.id)) $("record-input").value = "";  // never onto the next citizen
+    shownTicket = t ? t.id : null;
+    enableActions(t, paused);
     tickTimers();
+  }
+
+  /* A button with nothing to act on is disabled, its reason on hover (and said when its
+     key is pressed). */
+  var shownTicket = null;
+  function whyNot(action, t, paused) {
+    var none = _("Quầy không có số nào đang gọi hoặc phục vụ");
+    switch (action) {
+      case "call-next": case "call-number":
+        if (paused) return _("Quầy đang tạm dừng: bấm T để tiếp tục");
+        return t ? _("Hãy kết thúc, báo vắng hoặc chuyển số {number} trước", {number: t.number}) : "";
+      case "recall": case "no-show": case "start":
+        if (!t) return none;
+        return t.status === "called" ? "" : _("Số {number} đang được phục vụ", {number: t.number});
+      case "finish": case "transfer":
+        return t ? "" : none;
+      case "pause":
+        return t && !paused ? _("Hãy kết thúc, báo vắng hoặc chuyển số {number} trước", {number: t.number}) : "";
+      case "records":
+        return lastTicket ? "" : _("Chưa có số nào để gắn mã hồ sơ");
+    }
+    return "";
+  }
+  function enableActions(t, paused) {
+    document.querySelectorAll(".actions [data-action]").forEach(function (button) {
+      var reason = whyNot(button.dataset.action, t, paused);
+      button.disabled = !!reason;
+      button.title = reason;
+    });
   }
 
   function tickTimers() {
@@ -136,6 +168,22 @@
     var body = $("waiting").tBodies[0];
     body.textContent = "";
     $("waiting-count").textContent = "(" + rows.length + ")";
+    // how many wait in each field this counter serves (none waiting shows 0), always in view
+    var byField = {};
+    (view && view.fields || []).forEach(function (code) { byField[code] = 0; });
+    rows.forEach(function (t) { byField[t.field.code] = (byField[t.field.code] || 0) + 1; });
+    var counts = $("field-counts");
+    counts.textContent = "";
+    Object.keys(byField).forEach(function (code) {
+      var item = document.createElement("li");
+      item.dataset.field = code;
+      var name = document.createElement("span");
+      name.textContent = fieldName(config.fields.filter(function (f) { return f.code === code; })[0] || {code: code, name: code});
+      var n = document.createElement("strong");
+      n.textContent = String(byField[code]);
+      item.appendChild(name); item.appendChild(n);
+      counts.appendChild(item);
+    });
     rows.forEach(function (t) {
       var tr = body.insertRow();
       tr.dataset.ticket = t.id;
@@ -203,6 +251,8 @@
   /* ---- actions ---- */
   function act(action) {
     if (!counter) return;
+    var button = document.querySelector('.actions [data-action="' + action + '"]');
+    if (button && button.disabled) { say(button.title); return; }
     if (action === "transfer") return openTransfer();
     if (action === "call-number") return openDialog($("call-dialog"), $("call-input"));
     if (action === "records") { if (lastTicket) $("record-input").focus(); return; }
