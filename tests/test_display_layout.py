@@ -113,3 +113,28 @@ def test_only_a_counter_with_a_tablet_asks_for_a_rating(busy_hall: tuple[Server,
     page.goto(f"{server.url}/display/door?token={world.tokens['door2']}")
     expect(page.locator("#door-number")).to_have_text("B001")
     expect(page.locator("#door-rate")).to_have_count(0)  # its tablet was revoked
+
+
+WEEKDAYS = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật"]
+
+
+@pytest.mark.parametrize("path", ["/display", "/kiosk"])
+def test_the_server_s_day_on_a_pc_a_day_off(busy_hall: tuple[Server, World], page: Any,
+                                            path: str) -> None:
+    """The screen PC's clock runs a day late (Playwright's clock); the page shows the
+    centre's service day and time by the server."""
+    from datetime import datetime
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
+
+    server, world = busy_hall
+    now = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh"))
+    page.clock.install(time=now - timedelta(days=1))
+    page.clock.resume()  # time flows, from the wrong day
+    assert page.evaluate("new Date().getDate()") == (now - timedelta(days=1)).day
+    token = world.tokens["display" if path == "/display" else "kiosk"]
+    page.goto(f"{server.url}{path}?token={token}")
+    shown = page.locator("#date" if path == "/display" else "#clock")
+    today = f"{WEEKDAYS[now.weekday()]}, {now:%d/%m/%Y}"
+    if datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date() == now.date():  # not across midnight
+        expect(shown).to_contain_text(today)
