@@ -94,8 +94,6 @@ def test_the_board_fits_without_wrapping(busy_hall: tuple[Server, World], page: 
     expect(waiting).to_have_count(3)
     expect(page.locator('#waiting li[data-field="HT"] .w-count')).to_have_text("3")
     assert page.locator("#waiting-box").bounding_box()["y"] + 40 < height
-    if os.environ.get("HALL_SCREENSHOTS") and size == (1080, 1920):
-        page.screenshot(path=str(DOCS / "display-portrait.png"))
     if os.environ.get("HALL_SCREENSHOTS") and size == (1366, 768):
         page.screenshot(path=str(DOCS / "display-1366.png"))
 
