@@ -84,3 +84,35 @@ def test_an_answer_that_drifts_from_the_document_is_caught(
                                                     mimetype="application/json"))
     with pytest.raises(UndocumentedAnswer, match="does not declare"):
         client.post(path + "/cancel", headers=world.headers("officer1"))
+
+
+def test_options_is_answered_with_the_allowed_methods(client: FlaskClient, world: World) -> None:
+    """werkzeug answers OPTIONS on every route by itself (200, the Allow header, no body); the
+    response check leaves it alone instead of holding it to the operation's answers."""
+    for path, methods in (("/api/v1/queue", {"GET", "HEAD"}), ("/api/v1/tickets/1/reprint", {"POST"}),
+                          ("/api/v1/counters/1", {"PATCH", "DELETE"})):
+        answer = client.options(path, headers=world.headers("admin"))
+        assert answer.status_code == 200 and not answer.get_data()
+        assert set(answer.headers["Allow"].replace(" ", "").split(",")) == methods | {"OPTIONS"}
+    head = client.head("/api/v1/queue", headers=world.headers("display"))
+    assert head.status_code == 200 and not head.get_data()
+
+
+def test_opening_sessions_are_arrays_of_two_times(client: FlaskClient, world: World) -> None:
+    """A session is a pair: documented as an array of exactly two strings (`items`, not a
+    2020-12 `prefixItems` tuple, which some OpenAPI tools misread) and validated as one."""
+    spec = client.get("/api/v1/openapi.json").get_json()
+    assert "prefixItems" not in flask.json.dumps(spec)
+    schemas = spec["components"]["schemas"]
+    for model, key in (("OpeningHoursIn", "days"), ("OpeningHoursOut", "days"),
+                       ("CentreOut", "opening_hours")):
+        session = schemas[model]["properties"][key]["additionalProperties"]["items"]  # a day's list
+        assert (session["type"], session["minItems"], session["maxItems"]) == ("array", 2, 2)
+        assert session["items"]["type"] == "string"
+    hours = {"days": {"0": [["07:30", "11:30"]]}}
+    answer = client.put("/api/v1/centre/opening-hours", json=hours, headers=world.headers("admin"))
+    assert answer.status_code == 200 and answer.get_json() == hours
+    for bad in ([["07:30"]], [["07:30", "11:30", "12:00"]], [["07:30", 1130]]):
+        refused = client.put("/api/v1/centre/opening-hours", json={"days": {"0": bad}},
+                             headers=world.headers("admin"))
+        assert refused.status_code == 400 and refused.get_json()["error"]["code"] == "invalid_body"

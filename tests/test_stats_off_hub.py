@@ -81,3 +81,25 @@ def test_roll_up_and_files_leave_the_hall_answering(tmp_path: Path) -> None:
     assert listed is not None and sum(1 for _ in listed.iter_rows(min_row=5)) == DAYS * PER_DAY
     assert took > 1.0, f"the reports took {took:.2f} s: too quick to show anything"
     assert len(probes) >= 10 and max(probes) < 0.5, (took, max(probes), len(probes))
+
+
+def test_a_refused_report_or_logo_logs_no_traceback(tmp_path: Path) -> None:
+    """A filter naming nothing and a picture that is none are the client's errors, found in
+    the thread pool: they are answered 404 and 400 and not printed to stderr as crashes."""
+    url = f"sqlite:///{tmp_path / 'hall.sqlite'}"
+    app = make_app(url)
+    tokens = build_world(app, Clock().now).tokens
+    app.extensions["hall.engine"].dispose()
+    days = {"from": "2026-03-01", "to": "2026-03-31"}
+    with Server(url, log_path=tmp_path / "server.log") as server:
+        for path, query, code in (("/stats", {"officer": "nobody"}, "unknown_user"),
+                                  ("/stats/tickets", {"field": "ZZ"}, "unknown_field"),
+                                  ("/stats/workbook", {"counter": "99"}, "unknown_counter")):
+            answer = server.api("GET", path, tokens["manager"], params={**days, **query})
+            assert (answer.status_code, answer.json()["error"]["code"]) == (404, code)
+        logo = requests.put(f"{server.url}/api/v1/centre/logo", data=b"GIF89a, not a PNG", timeout=10,
+                            headers={"Authorization": f"Bearer {tokens['admin']}",
+                                     "Content-Type": "image/png"})
+        assert (logo.status_code, logo.json()["error"]["code"]) == (400, "invalid_image")
+        assert server.api("GET", "/stats", tokens["manager"], params=days).status_code == 200
+    assert "Traceback" not in server.log(), server.log()

@@ -35,6 +35,7 @@ from hall.models import Centre
 from hall.models import User
 from hall.read import serialize
 from hall.store.db import end
+from hall.store.db import in_thread
 from hall.web import announce
 from hall.web import print_worker
 from hall.web.database import get_session
@@ -382,10 +383,7 @@ def _off_hub(work: Callable[[bytes], bytes], data: bytes) -> bytes:
 
     if not monkey.is_module_patched("threading"):
         return work(data)
-    import gevent
-
-    done: bytes = gevent.get_hub().threadpool.apply(work, (data,))
-    return done
+    return in_thread(lambda: work(data))
 
 
 @endpoint("/centre/logo", "PUT", summary="Set the centre's logo: the body is a PNG, JPEG or WebP "

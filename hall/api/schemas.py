@@ -14,6 +14,7 @@ from pydantic import Field
 from pydantic import GetCoreSchemaHandler
 from pydantic import GetJsonSchemaHandler
 from pydantic import RootModel
+from pydantic import WithJsonSchema
 from pydantic import field_validator
 from pydantic import model_validator
 from pydantic.json_schema import JsonSchemaValue
@@ -81,6 +82,20 @@ Code = Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_.
 Name = Annotated[str, Field(min_length=1, max_length=200), LINE, NAME]
 CounterNumber = Annotated[int, Field(ge=1, le=9999)]
 Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
+HOUR_MINUTE = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+HourMinute = Annotated[str, Field(pattern=HOUR_MINUTE)]
+
+
+def _pair_of(item: dict[str, Any]) -> WithJsonSchema:
+    """A pair of equal kinds documented as an array of two such items: what Draft 2020-12's
+    `prefixItems` of two equal schemas says, in the form every OpenAPI tool reads alike."""
+    return WithJsonSchema({"type": "array", "items": item, "minItems": 2, "maxItems": 2})
+
+
+# An opening session ("07:30", "11:30"): validated as a pair, documented as two strings.
+OpeningSession = Annotated[tuple[HourMinute, HourMinute],
+                          _pair_of({"type": "string", "pattern": HOUR_MINUTE})]
+StoredOpeningSession = Annotated[tuple[str, str], _pair_of({"type": "string"})]
 
 
 class Body(BaseModel):
@@ -207,7 +222,7 @@ class CentreOut(Out):
     rating_scale: int
     default_service_s: int
     priority_categories: list[str]
-    opening_hours: dict[str, list[tuple[str, str]]]
+    opening_hours: dict[str, list[StoredOpeningSession]]
     logo_url: str | None
 
 
@@ -259,14 +274,11 @@ class UserIn(Body):
     full_name: Annotated[str, Field(max_length=200), LINE, OPTIONAL_NAME] = ""
 
 
-HourMinute = Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
-
-
 class OpeningHoursIn(Body):
     """Sessions per weekday, "0" = Monday … "6" = Sunday; an empty object means always open."""
 
     days: dict[Literal["0", "1", "2", "3", "4", "5", "6"],
-               Annotated[list[tuple[HourMinute, HourMinute]], Field(max_length=6)]]
+               Annotated[list[OpeningSession], Field(max_length=6)]]
 
     @model_validator(mode="after")
     def _ordered(self) -> OpeningHoursIn:
@@ -279,8 +291,7 @@ class OpeningHoursIn(Body):
 class OpeningHoursOut(Out):
     """The opening hours as stored: sessions per weekday, "0" = Monday … "6" = Sunday."""
 
-    days: dict[Literal["0", "1", "2", "3", "4", "5", "6"],
-               list[tuple[HourMinute, HourMinute]]]
+    days: dict[Literal["0", "1", "2", "3", "4", "5", "6"], list[OpeningSession]]
 
 
 class TicketIn(Body):

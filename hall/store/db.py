@@ -310,10 +310,25 @@ def off_hub(app: Flask, work: Callable[[Session], T]) -> T:
         with Session(engine) as session:
             return work(session)
 
+    return in_thread(run)
+
+
+def in_thread(work: Callable[[], T]) -> T:
+    """`work()` in gevent's pool of OS threads, its result or its error back in the calling
+    greenlet. The error is handed back, not raised in the pool, where gevent would print it
+    as a crash (a report's unknown field, an unreadable picture: the client's errors)."""
     import gevent
 
-    result: T = gevent.get_hub().threadpool.apply(run)
-    return result
+    def run() -> tuple[T | None, Exception | None]:
+        try:
+            return work(), None
+        except Exception as exc:  # noqa: BLE001 - raised again below, in the request
+            return None, exc
+
+    result, error = gevent.get_hub().threadpool.apply(run)
+    if error is not None:
+        raise error
+    return result  # type: ignore[no-any-return]
 
 
 Step = tuple[str, Any, bool, Any]  # bind name, bind processor, constant?, constant's value
