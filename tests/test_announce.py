@@ -31,11 +31,13 @@ def test_use_cases_record_events_and_a_rollback_forgets_them(
         ticket = counters.call_next(session, centre.id, 1, officer, clock.now)
         assert ticket is not None
         happened = events.take(session)
-        assert happened == [events.Called(ticket), events.WaitingChanged(centre.id)]
+        # the log line (counted by the metrics), the call, the line's new counts
+        assert happened == [events.Logged(ticket, "called"), events.Called(ticket),
+                            events.WaitingChanged(centre.id)]
         assert events.take(session) == []  # once each
         counters.finish(session, centre.id, 1, officer, clock.now)
         assert [type(e) for e in session.info["hall.events"]] == [
-            events.Updated, events.RatingRequested]
+            events.Logged, events.Updated, events.RatingRequested]
         session.rollback()
         assert events.take(session) == []  # nothing is announced for work undone
 

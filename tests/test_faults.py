@@ -32,6 +32,8 @@ from tests.listener import Listener
 from tests.listener import close_all
 from tests.servers import Server
 
+PER_KIOSK = 8  # tickets each of the 16 kiosks takes in the four-process test
+
 
 def stored(url: str, query: str) -> list[tuple[Any, ...]]:
     engine = make_engine(url)
@@ -85,7 +87,7 @@ def test_four_processes_share_one_hall(pg_url: str, tmp_path: Path) -> None:
         for display in displays:
             display.wait_for("state")
         outcome = Outcome()
-        kiosks = run_threads([(issuer, (servers, n, world.tokens["kiosk"], 15, outcome))
+        kiosks = run_threads([(issuer, (servers, n, world.tokens["kiosk"], PER_KIOSK, outcome))
                               for n in range(16)])
 
         def kiosks_done() -> bool:
@@ -95,7 +97,7 @@ def test_four_processes_share_one_hall(pg_url: str, tmp_path: Path) -> None:
                                 for n, (number, token) in enumerate(officers.items())])
         join_all(kiosks + counters, 90)
         assert not outcome.problems, outcome.problems[:5]
-        assert outcome.lost == 0 and len(outcome.issued) == 16 * 15
+        assert outcome.lost == 0 and len(outcome.issued) == 16 * PER_KIOSK
         assert set(outcome.statuses) <= {200, 201, 204}, outcome.statuses
         check_the_books(pg_url, outcome)
         assert sorted(outcome.called) == sorted(outcome.issued)  # all served, once each
@@ -130,7 +132,7 @@ def test_a_process_killed_under_load(pg_url: str, tmp_path: Path) -> None:
         for display in displays:
             display.wait_for("state")
         outcome = Outcome()
-        kiosks = run_threads([(issuer, (servers, n, world.tokens["kiosk"], 40, outcome, 0.02))
+        kiosks = run_threads([(issuer, (servers, n, world.tokens["kiosk"], 25, outcome, 0.02))
                               for n in range(8)])
 
         def kiosks_done() -> bool:
@@ -138,7 +140,7 @@ def test_a_process_killed_under_load(pg_url: str, tmp_path: Path) -> None:
 
         counters = run_threads([(officer, (servers, n, number, token, kiosks_done, outcome))
                                 for n, (number, token) in enumerate(officers.items())])
-        wait_until(lambda: len(outcome.called) >= 20, 30, "twenty calls before the kill")
+        wait_until(lambda: len(outcome.called) >= 12, 30, "twelve calls before the kill")
         victim = servers[3].process
         assert victim is not None
         victim.kill()  # SIGKILL: no goodbye to anyone
@@ -147,7 +149,7 @@ def test_a_process_killed_under_load(pg_url: str, tmp_path: Path) -> None:
         assert lost_connection.wait(10), "the killed process's display did not notice"
         join_all(kiosks + counters, 120)
         assert not outcome.problems, outcome.problems[:5]
-        assert len(outcome.called) > killed_at_calls + 20  # the hall went on working
+        assert len(outcome.called) > killed_at_calls + 12  # the hall went on working
         check_the_books(pg_url, outcome)
         after_kill = set(outcome.called[killed_at_calls:])
         for display in displays[:3]:

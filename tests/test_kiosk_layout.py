@@ -42,9 +42,11 @@ def hall_with(folder: Path, count: int) -> tuple[str, World]:
     return url, world
 
 
-@pytest.fixture
-def kiosk(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[tuple[Server, World]]:
-    url, world = hall_with(tmp_path, request.param)
+@pytest.fixture(scope="module")
+def kiosk(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+          ) -> Iterator[tuple[Server, World]]:
+    """One server per number of fields, shared by the sizes (the tests only read)."""
+    url, world = hall_with(tmp_path_factory.mktemp("kiosk"), request.param)
     with Server(url) as server:
         yield server, world
 

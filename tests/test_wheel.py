@@ -100,7 +100,7 @@ def test_the_installed_wheel_serves_the_pages(installed: Path, tmp_path: Path, p
             try:
                 if requests.get(base + "/api/v1/openapi.json", timeout=2).ok:
                     break
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):  # not listening, or still booting
                 pass
             assert server.poll() is None and time.monotonic() < deadline, (
                 server.stderr.read().decode() if server.stderr and server.poll() is not None else "")
