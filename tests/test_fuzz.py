@@ -37,7 +37,7 @@ if tuple(int(part) for part in metadata.version("schemathesis").split(".")[:2]) 
 
 CHECKS = "not_a_server_error,status_code_conformance,response_schema_conformance"
 # Examples per operation in the fuzzing phase; the coverage phase adds its own boundary cases.
-EXAMPLES = int(os.environ.get("HALL_FUZZ_EXAMPLES", "5"))
+EXAMPLES = int(os.environ.get("HALL_FUZZ_EXAMPLES", "3"))
 
 
 @dataclass

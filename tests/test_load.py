@@ -39,7 +39,7 @@ KIOSKS = 10
 # Enough tickets that a stall of the whole process (seconds long, a few times a minute when
 # a request holds the database across a wait) cannot slip between two probes unseen; fewer
 # on PostgreSQL, where each ticket costs more round trips, to keep the run near a minute.
-TICKETS = {"sqlite": 3200, "postgresql": 2500}
+TICKETS = {"sqlite": 2000, "postgresql": 1500}
 FIELDS = ["HT", "CT", "DD"]
 DISPLAYS = 20
 SLOW_BODY_AFTER_S = 3.0
