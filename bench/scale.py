@@ -23,6 +23,7 @@ import argparse
 import asyncio
 import json
 import os
+import random
 import resource
 import statistics
 import sys
@@ -147,6 +148,8 @@ class Displays:
         self.auth = json.dumps({"token": token})
         self.count = count
         self.connected = 0
+        self.retries = 0
+        self.dropped = 0  # connected sockets the server closed (each connects again)
         self.all_connected = asyncio.Event()
         self.sent = 0.0
         self.arrivals: list[float] = []
@@ -154,26 +157,46 @@ class Displays:
         self.all_in = asyncio.Event()
 
     async def one(self, http: aiohttp.ClientSession, base: str, ready: asyncio.Semaphore) -> None:
+        """Connect, listen; when the server drops the socket, connect again (as a page does)."""
+        counted = False
+        while True:
+            socket = await self._connect(http, base, ready)
+            if not counted:
+                counted = True
+                self.connected += 1
+                if self.connected == self.count:
+                    self.all_connected.set()
+            async for message in socket:
+                data = message.data
+                if not isinstance(data, str):
+                    continue
+                if data == "2":
+                    await socket.send_str("3")
+                elif data.startswith('42["ticket.called"'):
+                    self.arrivals.append((time.perf_counter() - self.sent) * 1000)
+                    if len(self.arrivals) >= self.expected:
+                        self.all_in.set()
+            self.dropped += 1
+
+    async def _connect(self, http: aiohttp.ClientSession, base: str,
+                       ready: asyncio.Semaphore) -> aiohttp.ClientWebSocketResponse:
         url = base.replace("http://", "ws://") + "/socket.io/?EIO=4&transport=websocket"
-        async with ready:
-            socket = await http.ws_connect(url, max_msg_size=0, compress=0, autoping=False)
-            await socket.receive()  # Engine.IO open
-            await socket.send_str("40" + self.auth)
-            while not (await socket.receive()).data.startswith("40"):
-                pass  # the namespace's answer, after which `state` follows
-        self.connected += 1
-        if self.connected == self.count:
-            self.all_connected.set()
-        async for message in socket:
-            data = message.data
-            if not isinstance(data, str):
-                continue
-            if data == "2":
-                await socket.send_str("3")
-            elif data.startswith('42["ticket.called"'):
-                self.arrivals.append((time.perf_counter() - self.sent) * 1000)
-                if len(self.arrivals) >= self.expected:
-                    self.all_in.set()
+        for attempt in range(8):  # a refused or dropped handshake is tried again
+            async with ready:
+                try:
+                    socket = await http.ws_connect(url, max_msg_size=0, compress=0, autoping=False)
+                    await socket.receive()  # Engine.IO open
+                    await socket.send_str("40" + self.auth)
+                    while True:  # the namespace's answer, after which `state` follows
+                        answer = await socket.receive()
+                        if not isinstance(answer.data, str):
+                            raise ConnectionError(f"closed during the handshake: {answer.type}")
+                        if answer.data.startswith("40"):
+                            return socket
+                except (aiohttp.ClientError, ConnectionError, OSError):
+                    self.retries += 1
+            await asyncio.sleep(random.uniform(0.5, 2.0) * (attempt + 1))
+        raise ConnectionError("a display could not connect in eight tries")
 
 
 async def _fanout(servers: list[tuple[str, int]], tokens: dict[str, str], displays: int,
@@ -223,8 +246,8 @@ async def _fanout(servers: list[tuple[str, int]], tokens: dict[str, str], displa
           f"{max(lasts):.0f} ms ({calls} calls); server memory "
           f"{' + '.join(f'{mib:.0f}' for mib in memory)} MiB "
           f"({(sum(memory) - sum(idle)) * 1024 / displays:.0f} KiB per display above the idle "
-          f"{sum(idle):.0f} MiB); connected in "
-          f"{connected_s:.1f} s", flush=True)
+          f"{sum(idle):.0f} MiB); connected in {connected_s:.1f} s ({crowd.retries} handshakes "
+          f"tried again, {crowd.dropped} sockets dropped by the server and reconnected)", flush=True)
 
 
 def fanout(args: argparse.Namespace) -> None:
