@@ -37,6 +37,7 @@ from hall.store.db import session_scope
 from hall.web import metrics
 from hall.web import pairing
 from hall.web import print_worker
+from hall.web import socket_gate
 from hall.web.sockets import centre_room
 from hall.web.sockets import counter_room
 from hall.web.sockets import emit_now
@@ -62,6 +63,7 @@ def init_app(app: Flask) -> None:
         cors_allowed_origins=_origin_check(app),
         json=app.json,
     )
+    socket_gate.init_app(app, lambda: len(socketio.server.eio.sockets))
 
 
 def _origin_check(app: Flask) -> Any:
