@@ -52,6 +52,9 @@ def load(app: Flask, test_config: dict[str, Any] | None) -> None:
     app.config.from_prefixed_env("HALL")
     if test_config:
         app.config.update(test_config)
+    if str(app.config["SECRET_KEY"] or "").lower().startswith("change-me"):
+        raise RuntimeError("HALL_SECRET_KEY is still the example's placeholder: set a long random "
+                           "string, or leave it empty for a key kept in the instance folder")
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = instance_secret(app)
     if not app.config["DATABASE_URL"]:

@@ -13,7 +13,9 @@ import os
 bind = os.environ.get("HALL_BIND", "127.0.0.1:8001")
 workers = 1
 worker_class = "gevent"
-worker_connections = int(os.environ.get("HALL_WORKER_CONNECTIONS", "4000"))
+worker_connections = int(os.environ.get("HALL_WORKER_CONNECTIONS", "10000"))
+# The app sizes its Socket.IO limit from this pool (hall.web.socket_gate); tell it the size.
+os.environ.setdefault("HALL_WORKER_CONNECTIONS", str(worker_connections))
 timeout = 60
 graceful_timeout = 20
 # gunicorn >= 25 writes a control socket under ~/.gunicorn unless told otherwise.

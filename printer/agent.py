@@ -1,6 +1,9 @@
 """Print agent for a printer attached to the kiosk PC.
 
-    python -m printer.agent --server http://10.0.0.2:5000 --token KIOSK_TOKEN --printer usb://04b8:0202
+    HALL_KIOSK_TOKEN=d_… python -m printer.agent --server http://10.0.0.2:5000 --printer usb://04b8:0202
+
+The kiosk's token comes from HALL_KIOSK_TOKEN (or --token, which other users of the PC can
+read in the process list).
 
 It connects to hall over Socket.IO as the kiosk's agent, receives the kiosk's print jobs,
 prints them and acknowledges each. Jobs it already printed (remembered in --state) are
@@ -74,11 +77,14 @@ class Agent:
 def main() -> None:
     parser = argparse.ArgumentParser(description="hall print agent for a kiosk PC")
     parser.add_argument("--server", required=True, help="hall's address, e.g. http://10.0.0.2:5000")
-    parser.add_argument("--token", required=True, help="the kiosk's device token")
+    parser.add_argument("--token", default=os.environ.get("HALL_KIOSK_TOKEN"),
+                        help="the kiosk's device token (default: $HALL_KIOSK_TOKEN)")
     parser.add_argument("--printer", required=True, help="network://…, usb://VID:PID, serial://…")
     parser.add_argument("--width", type=int, default=576, help="576 (80 mm) or 384 (58 mm)")
     parser.add_argument("--state", type=Path, default=Path.home() / ".hall-agent-printed.json")
     args = parser.parse_args()
+    if not args.token:
+        parser.error("the kiosk's token: set HALL_KIOSK_TOKEN (or give --token)")
     logging.basicConfig(level=logging.INFO)
     transport.parse(args.printer)
     Agent(args.server, args.token, args.printer, args.width, args.state).run()

@@ -34,9 +34,9 @@ def hall(tmp_path: Path) -> Iterator[tuple[Server, dict[str, str]]]:
 
 def start_agent(server: Server, token: str, printer: FakePrinter, state: Path) -> Any:
     return subprocess.Popen(
-        [sys.executable, "-m", "printer.agent", "--server", server.url, "--token", token,
-         "--printer", printer.address, "--state", str(state)],
-        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+        [sys.executable, "-m", "printer.agent", "--server", server.url,
+         "--printer", printer.address, "--state", str(state)],  # the token from the environment
+        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT), "HALL_KIOSK_TOKEN": token},
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 

@@ -1,6 +1,6 @@
 """A province's hall on several processes, and what it survives: four processes sharing
 PostgreSQL and Redis under kiosks and counters; one of them killed with -9; Redis and then
-PostgreSQL restarted under load; and the commune's PC unplugged in the middle of issuing.
+PostgreSQL restarted under load; and the commune's hall killed in the middle of issuing.
 Nothing answered 201 may be lost, no number given twice, no ticket called twice, no 500 and
 no hang: while a service is down the answer is a clear 503."""
 
@@ -245,7 +245,7 @@ def test_redis_then_postgresql_restarted_under_load(tmp_path: Path) -> None:
         assert " 500 " not in server.log()
 
 
-def test_the_commune_pc_unplugged_while_issuing(tmp_path: Path) -> None:
+def test_the_commune_hall_killed_while_issuing(tmp_path: Path) -> None:
     """SQLite: kill -9 in the middle of issuing, start again: the file opens, every ticket
     answered 201 is there, and numbering goes on without giving a number twice."""
     url = f"sqlite:///{tmp_path / 'hall.sqlite'}"

@@ -88,6 +88,18 @@ def test_tiles_fill_the_screen(kiosk: tuple[Server, World], page: Any, size: tup
         expect(page.locator(".tile")).to_have_count(1)
         expect(page.locator(".tile .name")).to_have_text("Lĩnh vực số 40")
         expect(page.locator("#pager")).to_be_hidden()
+        # the search cleared, the pager comes back on the screen, under the tiles
+        page.locator("#search").fill("")
+        expect(page.locator("#pager")).to_be_visible()
+        pager = page.locator("#pager").bounding_box()
+        assert pager is not None and pager["y"] + pager["height"] <= height
+        assert max(box["bottom"] for box in tile_boxes(page)) <= pager["y"]
+        # the priority groups open: tiles and pager make room for them, still on the screen
+        page.locator("#priority").click()
+        expect(page.locator("#categories")).to_be_visible()
+        pager = page.locator("#pager").bounding_box()
+        assert pager is not None and pager["y"] + pager["height"] <= height
+        assert max(box["bottom"] for box in tile_boxes(page)) <= pager["y"]
     if os.environ.get("HALL_SCREENSHOTS") and count == 12 and width == 1080:
         page.screenshot(path=str(DOCS / "kiosk-12-portrait.png"))
 

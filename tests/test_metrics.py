@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pytest
 import requests
 from flask import Flask
 from flask.testing import FlaskClient
@@ -133,3 +134,18 @@ def test_a_metrics_token_guards_the_figures(tmp_path: Path) -> None:
     assert client.get("/metrics", headers={"Authorization": "Bearer wrong"}).status_code == 401
     allowed = client.get("/metrics", headers={"Authorization": "Bearer scrape-me"})
     assert allowed.status_code == 200 and b"hall_tickets_waiting" in allowed.data
+
+
+def test_an_odd_method_is_counted_as_other(app: Flask, client: FlaskClient) -> None:
+    """Any word a client sends as its method must not become a new series of its own."""
+    client.open("/healthz", method="BREW")
+    figures = scrape(client.get("/metrics").get_data(as_text=True))
+    methods = {dict(labels).get("method") for name, labels in figures
+               if name.startswith("hall_http_request_duration_seconds")}
+    assert "other" in methods and "BREW" not in methods
+
+
+def test_the_example_secret_is_refused(tmp_path: Path) -> None:
+    """The deploy examples leave the key empty; a copied placeholder must not sign sessions."""
+    with pytest.raises(RuntimeError, match="placeholder"):
+        make_app(f"sqlite:///{tmp_path / 'hall.sqlite'}", SECRET_KEY="change-me-to-a-long-random-string")

@@ -118,8 +118,11 @@
     $("paused-banner").textContent = paused
       ? _("Quầy đang tạm dừng: {reason} — bấm T để tiếp tục", {reason: view.pause_reason || ""}) : "";
     $("pause-button").firstChild.textContent = (paused ? _("Tiếp tục") : _("Tạm dừng…")) + " ";
-    if (!t || (shownTicket && shownTicket !== t.id)) $("record-input").value = "";  // never onto the next citizen
-    shownTicket = t ? t.id : null;
+    // Cleared when the counter's ticket changes (finished, or the next one called), never onto
+    // the next citizen; a code typed after the finish, for the ticket just served, stays.
+    var current = t ? t.id : null;
+    if (current !== shownTicket) $("record-input").value = "";
+    shownTicket = current;
     enableActions(t, paused);
     tickTimers();
   }

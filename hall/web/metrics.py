@@ -60,6 +60,7 @@ SOCKETS = Gauge("hall_sockets_connected", "Socket.IO connections open now, by ki
                 "door, kiosk, tablet, agent (print agent), staff (console, dashboard, API "
                 "token), citizen (tracking page).", ["kind"], registry=_OWN,
                 multiprocess_mode="livesum")
+_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})  # others: "other"
 LATENCY = Histogram("hall_http_request_duration_seconds", "HTTP request durations by route "
                     "and status (Socket.IO's own transport requests are not counted).",
                     ["method", "route", "status"], registry=_OWN,
@@ -173,7 +174,8 @@ def init_app(app: Flask) -> None:
         started = g.pop("hall_started", None)
         if started is not None:
             rule = request.url_rule.rule if request.url_rule is not None else "unmatched"
-            LATENCY.labels(request.method, rule, str(response.status_code)).observe(
+            method = request.method if request.method in _METHODS else "other"
+            LATENCY.labels(method, rule, str(response.status_code)).observe(
                 time.perf_counter() - started)
         return response
 

@@ -279,6 +279,12 @@ _socket_kinds: dict[str, str] = {}  # sid -> kind, for hall_sockets_connected
 
 
 def _counted(sid: str, kind: str) -> None:
+    # A socket that went away while its connect handler ran gets no disconnect handler call
+    # (python-socketio skips sockets still connecting): count only one that is still there.
+    server = socketio.server
+    transport = server.eio.sockets.get(server.manager.eio_sid_from_sid(sid, "/"))
+    if transport is None or transport.closed:
+        return
     if sid not in _socket_kinds:
         _socket_kinds[sid] = kind
         metrics.socket_opened(kind)

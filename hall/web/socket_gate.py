@@ -19,6 +19,7 @@ import resource
 from collections.abc import Callable
 from collections.abc import Iterable
 from typing import Any
+from urllib.parse import parse_qs
 
 from flask import Flask
 
@@ -49,7 +50,7 @@ class SocketGate:
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         if environ.get("PATH_INFO", "").startswith(self.path):
             environ.pop("HTTP_SEC_WEBSOCKET_EXTENSIONS", None)  # no per-socket compression
-            new = "sid=" not in environ.get("QUERY_STRING", "")
+            new = not parse_qs(environ.get("QUERY_STRING", "")).get("sid")
             if new and self.open_sockets() >= self.limit:
                 start_response("503 Service Unavailable", [
                     ("Content-Type", "application/json; charset=utf-8"), ("Retry-After", "10"),

@@ -45,16 +45,22 @@
     return best;
   }
   function layout() {
-    var box = $("tiles"), shown = visibleFields().length;
-    var pagerRoom = $("pager").offsetHeight + GAP;
-    var top = box.getBoundingClientRect().top;
-    var height = Math.max(MIN_TILE_H, window.innerHeight - top - pagerRoom - 24);
-    var chosen = grid(Math.max(1, shown), box.clientWidth || window.innerWidth, height);
-    perPage = chosen.columns * chosen.rows;
-    box.style.gridTemplateColumns = "repeat(" + chosen.columns + ", 1fr)";
-    box.style.gridTemplateRows = "repeat(" + chosen.rows + ", " +
-      Math.floor((height - GAP * (chosen.rows - 1)) / chosen.rows) + "px)";
-    box.dataset.columns = chosen.columns; box.dataset.rows = chosen.rows;
+    var box = $("tiles"), shown = Math.max(1, visibleFields().length);
+    var top = box.getBoundingClientRect().top, width = box.clientWidth || window.innerWidth;
+    function fit(pagerRoom) {
+      var height = Math.max(MIN_TILE_H, window.innerHeight - top - pagerRoom - 24);
+      return {height: height, grid: grid(shown, width, height)};
+    }
+    var chosen = fit(0);
+    // More than one screen: the pager shows, and is measured while shown (hidden it is 0 high).
+    $("pager").hidden = shown <= chosen.grid.columns * chosen.grid.rows;
+    if (!$("pager").hidden) { chosen = fit($("pager").offsetHeight + GAP); }
+    var g = chosen.grid;
+    perPage = g.columns * g.rows;
+    box.style.gridTemplateColumns = "repeat(" + g.columns + ", 1fr)";
+    box.style.gridTemplateRows = "repeat(" + g.rows + ", " +
+      Math.floor((chosen.height - GAP * (g.rows - 1)) / g.rows) + "px)";
+    box.dataset.columns = g.columns; box.dataset.rows = g.rows;
   }
   function renderTiles() {
     layout();
@@ -138,7 +144,8 @@
     $("c-number").textContent = ticket.number;
     $("c-field").textContent = hall.language() === "en" && ticket.field.name_en ? ticket.field.name_en : ticket.field.name;
     $("c-priority").hidden = !ticket.priority;
-    var group = ticket.priority_category && document.querySelector('.category[data-key="' + ticket.priority_category + '"]');
+    var group = Array.prototype.find.call(document.querySelectorAll(".category"),
+                                          function (b) { return b.dataset.key === ticket.priority_category; });
     $("c-priority").textContent = group ? _("Ưu tiên") + ": " + (hall.language() === "en" ? group.dataset.en : group.dataset.vi)
                                         : _("Ưu tiên");
     $("c-ahead").textContent = _("Số người đang chờ trước bạn: {n}", {n: ticket.waiting_ahead});
@@ -193,7 +200,7 @@
     $("categories").hidden = !open;
     if (!open) { category = null; markCategories(); }
     $("priority").setAttribute("aria-pressed", String(category !== null));
-    layout();
+    renderTiles();  // the groups take room from the tiles, or give it back
   });
   function markCategories() {
     document.querySelectorAll(".category").forEach(function (b) { b.setAttribute("aria-pressed", String(b.dataset.key === category)); });
