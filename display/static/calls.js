@@ -15,7 +15,12 @@
 
   function connect(handlers) {
     var offline = hall.$("offline");
-    var socket = hall.live({device: config.device}, function (online) { offline.hidden = online; });
+    // The centre events this screen uses: the server sends it those alone, the waiting
+    // counts inside each call, and a ticket's leaving its counter only when no call follows.
+    var events = ["ticket.called", "fields.changed"].concat(
+      ["ticket.updated", "counter.updated", "queue.changed"].filter(function (name) { return handlers[name]; }));
+    var socket = hall.live({device: config.device, events: events},
+                           function (online) { offline.hidden = online; });
     socket.on("state", function (state) {
       (state.recent || []).forEach(function (call) { seen.add(callKey(call)); });
       handlers.state(state);
@@ -24,6 +29,8 @@
       var key = callKey(call), fresh = !seen.has(key);
       seen.add(key);
       handlers.called(call, fresh);
+      // the waiting counts after the call come with it (no queue.changed follows)
+      if (call.fields && handlers["queue.changed"]) handlers["queue.changed"]({fields: call.fields});
     });
     ["ticket.updated", "counter.updated", "queue.changed"].forEach(function (name) {
       if (handlers[name]) socket.on(name, handlers[name]);

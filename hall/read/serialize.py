@@ -143,6 +143,11 @@ def queue_json(session: Session, centre: Centre, now: datetime, public: bool = T
     }
 
 
+def waiting_counts(session: Session, centre: Centre) -> list[dict[str, Any]]:
+    """Per field, how many wait: what a hall display shows, carried by `ticket.called`."""
+    return [{"code": f.code, "waiting": n} for f, n in lines.fields_with_counts(session, centre.id)]
+
+
 def waiting_json(session: Session, centre: Centre, now: datetime) -> dict[str, Any]:
     """The payload of `queue.changed`: per field, the waiting count and what a kiosk shows on
     its tile (open, closed, full or outside hours, and the expected wait of a new ticket), so

@@ -34,17 +34,22 @@ from hall.models import User
 from hall.read import serialize
 from hall.store.db import end
 from hall.store.db import session_scope
+from hall.web import fanout
 from hall.web import metrics
 from hall.web import pairing
 from hall.web import print_worker
+from hall.web import snapshots
 from hall.web import socket_gate
-from hall.web.sockets import centre_room
+from hall.web.sockets import CENTRE_EVENTS
+from hall.web.sockets import centre_rooms
+from hall.web.sockets import chosen_room
 from hall.web.sockets import counter_room
 from hall.web.sockets import emit_now
 from hall.web.sockets import kiosk_room
 from hall.web.sockets import socketio
 from hall.web.sockets import tablet_room
 from hall.web.sockets import ticket_room
+from hall.web.sockets import to_centre
 
 logger = logging.getLogger(__name__)
 
@@ -54,12 +59,16 @@ def init_app(app: Flask) -> None:
     mode = app.config["ASYNC_MODE"] or _detect_mode()
     # Flask-SocketIO keeps the Redis client manager of an earlier init_app in its options even
     # when this app has no message queue; drop it so each app gets what its config says.
-    socketio.server_options.pop("client_manager", None)
+    for stale in ("client_manager", "message_queue", "channel"):
+        socketio.server_options.pop(stale, None)
+    fanout.install()
+    redis_url, channel = app.config["REDIS_URL"] or None, app.config["SOCKETIO_CHANNEL"]
+    manager = (snapshots.WatchingRedisManager(redis_url, channel=channel)
+               if redis_url else snapshots.WatchingManager())
     socketio.init_app(
         app,
         async_mode=mode,
-        message_queue=app.config["REDIS_URL"] or None,
-        channel=app.config["SOCKETIO_CHANNEL"],
+        client_manager=manager,
         cors_allowed_origins=_origin_check(app),
         json=app.json,
     )
@@ -103,18 +112,32 @@ def _detect_mode() -> str:
     return "gevent" if monkey.is_module_patched("socket") else "threading"
 
 
-def rooms_for(session: Session, principal: auth.Principal) -> list[str]:
-    """The rooms a user or device token joins."""
+def rooms_for(session: Session, principal: auth.Principal,
+              chosen: frozenset[str] | None = None) -> list[str]:
+    """The rooms a user or device token joins (`chosen`: the centre events it named)."""
     if principal.device is not None:
         device = principal.device
         if device.kind == "tablet" and device.counter_id is not None:
             return [tablet_room(device.counter_id)]  # public tickets: a device, not staff
         if device.kind == "kiosk":
-            return [centre_room(device.centre_id), kiosk_room(device.id)]
-        return [centre_room(device.centre_id)]  # a hall or door screen: public tickets only
+            return [*centre_rooms(device.centre_id, chosen), kiosk_room(device.id)]
+        return centre_rooms(device.centre_id, chosen)  # a hall or door screen: public tickets only
     assert principal.user is not None
     held = session.scalars(select(Counter.id).where(Counter.officer_id == principal.user.id))
-    return [centre_room(principal.centre.id)] + [counter_room(c) for c in held]
+    return centre_rooms(principal.centre.id, chosen) + [counter_room(c) for c in held]
+
+
+def chosen_events(auth_payload: Any) -> frozenset[str] | None:
+    """The centre events a connection names in `auth.events` (None: all of them)."""
+    named = auth_payload.get("events") if isinstance(auth_payload, dict) else None
+    if named is None:
+        return None
+    if not isinstance(named, list) or not all(isinstance(n, str) for n in named) \
+            or not set(named) <= CENTRE_EVENTS:
+        raise ConnectionRefusedError("invalid_events", {"error": {"code": "invalid_events", "message": (
+            "auth.events phải là danh sách tên sự kiện của trung tâm / auth.events must list "
+            "centre events: " + ", ".join(sorted(CENTRE_EVENTS)))}})
+    return frozenset(named)
 
 
 @socketio.on("connect")  # type: ignore[untyped-decorator]
@@ -125,10 +148,11 @@ def on_connect(auth_payload: Any = None) -> None:
     if not token and isinstance(auth_payload, dict) and "device" in auth_payload:
         token = pairing.cookie_token(auth_payload["device"])  # a paired page: its cookie
     if isinstance(auth_payload, dict) and "csrf" in auth_payload and not token:
-        _console_connected(auth_payload["csrf"])
+        _console_connected(auth_payload["csrf"], chosen_events(auth_payload))
         return
     if not isinstance(token, str) or not token:
         raise ConnectionRefusedError("unauthorized")
+    chosen = chosen_events(auth_payload)
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     with session_scope(app) as session:
         principal = auth.principal_for(session, token)
@@ -139,7 +163,7 @@ def on_connect(auth_payload: Any = None) -> None:
         else:
             jobs = None
             if principal is not None:
-                rooms, centre = rooms_for(session, principal), principal.centre
+                rooms, centre = rooms_for(session, principal, chosen), principal.centre
             else:
                 ticket = by_tracking_token(session, token) if text.is_tracking_token(token) else None
                 if ticket is None:
@@ -147,11 +171,16 @@ def on_connect(auth_payload: Any = None) -> None:
                 rooms, centre = [ticket_room(ticket)], session.get_one(Centre, ticket.centre_id)
                 if ticket.service_day != service_day(app_now(app.config), centre.timezone):
                     raise ConnectionRefusedError("unauthorized")  # only today's ticket
-            # Staff see whole tickets; screens, kiosks, tablets and citizens the public ones.
+            # Staff see whole tickets; screens, kiosks, tablets and citizens the public ones,
+            # one copy shared by the centre's screens (hall.web.snapshots), made once joined.
             public = principal is None or principal.user is None
-            state = serialize.queue_json(session, centre, app_now(app.config), public)
-            if principal is not None and principal.device is not None \
-                    and principal.device.kind == "tablet":
+            tablet = principal is not None and principal.device is not None \
+                and principal.device.kind == "tablet"
+            state, centre_id = None, centre.id
+            if not public or tablet:
+                state = serialize.queue_json(session, centre, app_now(app.config), public)
+            if tablet:
+                assert principal is not None and principal.device is not None and state is not None
                 state["rating_request"] = _pending_rating(session, centre, principal.device)
     sid = request.sid  # type: ignore[attr-defined]
     if jobs is not None:
@@ -166,7 +195,15 @@ def on_connect(auth_payload: Any = None) -> None:
                        else ("token", auth.hash_token(token)))
     for room in rooms:
         join_room(room)
+    if state is None:
+        state = snapshots.public_state(centre_id, lambda: _public_state(app, centre_id))
     _emit_state(state)
+
+
+def _public_state(app: Flask, centre_id: int) -> dict[str, Any]:
+    with session_scope(app) as session:
+        centre = session.get_one(Centre, centre_id)
+        return serialize.queue_json(session, centre, app_now(app.config), True)
 
 
 def _pending_rating(session: Session, centre: Centre, tablet: Device) -> dict[str, Any] | None:
@@ -189,7 +226,7 @@ def _emit_state(state: dict[str, Any]) -> None:
     emit("state", state)
 
 
-def _console_connected(csrf: Any) -> None:
+def _console_connected(csrf: Any, chosen: frozenset[str] | None) -> None:
     """An officer's console, by its login session (Flask-SocketIO hands us the cookie session)."""
     from hall.web import logins
     from hall.web.database import get_session
@@ -201,7 +238,7 @@ def _console_connected(csrf: Any) -> None:
     _sweeper.watch(current_app._get_current_object(), request.sid,  # type: ignore[attr-defined]
                    ("session", principal.user.id, principal.user.session_epoch))
     session = get_session()
-    rooms = rooms_for(session, principal)
+    rooms = rooms_for(session, principal, chosen)
     state = serialize.queue_json(session, principal.centre, app_now(current_app.config),
                                  public=False)
     end(session)
@@ -211,12 +248,14 @@ def _console_connected(csrf: Any) -> None:
     _emit_state(state)
 
 
-def announce_queue(session: Session, centre_id: int, now: datetime | None = None) -> None:
-    """Emit `queue.changed` with the counts as they are now."""
+def announce_queue(session: Session, centre_id: int, now: datetime | None = None,
+                   calls_only: bool = False) -> None:
+    """Emit `queue.changed` with the counts as they are now (`calls_only`: every change since
+    the last one was a call whose `ticket.called` carried the counts)."""
     centre = session.get_one(Centre, centre_id)
     payload = serialize.waiting_json(session, centre, now or app_now(current_app.config))
     end(session)
-    emit_now("queue.changed", payload, centre_room(centre_id))
+    emit_now("queue.changed", payload, to_centre(centre_id, "queue.changed", calls_only))
 
 
 class _Coalescer:
@@ -225,12 +264,13 @@ class _Coalescer:
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.dirty: dict[int, Flask] = {}
+        self.dirty: dict[int, tuple[Flask, bool]] = {}
         self.running = False
 
-    def mark(self, app: Flask, centre_id: int) -> None:
+    def mark(self, app: Flask, centre_id: int, calls_only: bool) -> None:
         with self.lock:
-            self.dirty[centre_id] = app
+            _, before = self.dirty.get(centre_id, (app, True))
+            self.dirty[centre_id] = (app, before and calls_only)
             if not self.running:
                 self.running = True
                 socketio.start_background_task(self.loop)
@@ -240,10 +280,10 @@ class _Coalescer:
             socketio.sleep(COALESCE_S)
             with self.lock:
                 due, self.dirty = self.dirty, {}
-            for centre_id, app in due.items():
+            for centre_id, (app, calls_only) in due.items():
                 try:
                     with session_scope(app) as session:
-                        announce_queue(session, centre_id, app_now(app.config))
+                        announce_queue(session, centre_id, app_now(app.config), calls_only)
                 except Exception:  # a failed broadcast must not stop later ones
                     app.logger.exception("queue.changed for centre %s failed", centre_id)
 
@@ -252,9 +292,61 @@ COALESCE_S = 0.25
 _coalescer = _Coalescer()
 
 
-def queue_changed(app: Flask, centre_id: int) -> None:
+def queue_changed(app: Flask, centre_id: int, calls_only: bool = False) -> None:
     """Schedule `queue.changed` for the centre (coalesced, see _Coalescer)."""
-    _coalescer.mark(app, centre_id)
+    _coalescer.mark(app, centre_id, calls_only)
+
+
+class _Held:
+    """The lean `ticket.updated` of a ticket that left its counter, held HOLD_S: a call to
+    the same counter in that time replaces the ticket on every screen, so the update is
+    dropped (one message per call and finish, not two). A lean screen shows a counter free
+    HOLD_S later than a whole-room one does."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.held: dict[tuple[int, int | None], tuple[float, list[dict[str, Any]]]] = {}
+        self.running = False
+
+    def hold(self, centre_id: int, counter_id: int | None, update: dict[str, Any]) -> None:
+        with self.lock:
+            _, earlier = self.held.get((centre_id, counter_id), (0.0, []))
+            self.held[(centre_id, counter_id)] = (time.monotonic() + HOLD_S, [*earlier, update])
+            if not self.running:
+                self.running = True
+                socketio.start_background_task(self.loop)
+
+    def drop(self, centre_id: int, counter_id: int | None) -> None:
+        if counter_id is not None:
+            with self.lock:
+                self.held.pop((centre_id, counter_id), None)
+
+    def loop(self) -> None:
+        while True:
+            socketio.sleep(HOLD_S / 6)
+            now = time.monotonic()
+            with self.lock:
+                due = [(key, updates) for key, (at, updates) in self.held.items() if at <= now]
+                for key, _ in due:
+                    del self.held[key]
+            for (centre_id, _), updates in due:
+                for payload in updates:
+                    emit_now("ticket.updated", payload, chosen_room(centre_id, "ticket.updated"))
+
+
+HOLD_S = 3.0
+_held = _Held()
+
+
+def left_counter(centre_id: int, counter_id: int | None, update: dict[str, Any]) -> None:
+    """A ticket left its counter (finished, no-show, transferred, cancelled): lean screens
+    hear it in HOLD_S unless a call to that counter comes first."""
+    _held.hold(centre_id, counter_id, update)
+
+
+def called_at(centre_id: int, counter_id: int | None) -> None:
+    """A call to this counter: what it held for lean screens is replaced by the call."""
+    _held.drop(centre_id, counter_id)
 
 
 @socketio.on("print.ack")  # type: ignore[untyped-decorator]

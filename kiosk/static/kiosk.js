@@ -2,6 +2,7 @@
 (function () {
   "use strict";
   var AUTH = {device: "kiosk"};  // the pairing cookie; the page never holds the token
+  var LIVE = {device: "kiosk", events: ["queue.changed", "fields.changed"]};  // the events it uses
   var perPage = 12, BACK_AFTER_MS = 15000, BACK_AFTER_FAILED_PRINT_MS = 40000, PRINT_WAIT_MS = 10000;
   var fields = [], page = 0, query = "", category = null, busy = false;
   var backTimer = null, printTimer = null, currentJob = null, messageTimer = null;
@@ -213,7 +214,7 @@
       $("priority").setAttribute("aria-pressed", String(category !== null));
     });
   });
-  var socket = hall.live(AUTH, function (online) {
+  var socket = hall.live(LIVE, function (online) {
     $("offline").hidden = online;
     if (online) { loadFields().catch(function () {}); }
   });
