@@ -25,6 +25,13 @@ accesslog = "-"
 logger_class = "hall.accesslog.MaskedLogger"
 
 
+def post_worker_init(worker: object) -> None:
+    """The worker has loaded the app: garbage collection tuned for many sockets."""
+    from hall.server import tune_gc
+
+    tune_gc()
+
+
 def child_exit(server: object, worker: object) -> None:
     """A worker that ended no longer counts its open sockets in the shared metrics folder
     (PROMETHEUS_MULTIPROC_DIR, when several processes of one machine share their figures)."""

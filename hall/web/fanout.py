@@ -48,8 +48,13 @@ class SharedFrameWebSocket(_websocket_wsgi.SimpleWebSocketWSGI):  # type: ignore
     def send(self, message: Any) -> Any:
         server = self.ws
         if isinstance(message, str) and server.connected and _uncompressed(server):
+            frame = frame_of(message)
             try:
-                server.sock.sendall(frame_of(message))
+                # send() first: a small frame goes in one call (gevent's sendall asks the
+                # socket its buffer size every time, a system call per message)
+                sent = server.sock.send(frame)
+                if sent < len(frame):
+                    server.sock.sendall(memoryview(frame)[sent:])
             except OSError as error:  # as the library's own send: the writer stops
                 raise OSError() from error
             return None
