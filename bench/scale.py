@@ -224,6 +224,8 @@ class Displays:
                         answer = await socket.receive()
                         if not isinstance(answer.data, str):
                             raise ConnectionError(f"closed during the handshake: {answer.type}")
+                        if answer.data.startswith('42["state"'):  # sent before the answer
+                            self.states.append(time.perf_counter())
                         if answer.data.startswith("40"):
                             return socket
                 except (aiohttp.ClientError, ConnectionError, OSError):
