@@ -18,7 +18,7 @@ worker per process, Redis between processes), measured from one client process o
     python -m bench.scale throughput [--processes 1 2 4] [--databases sqlite postgresql]
                                      [--clients 32] [--seconds 8]
     python -m bench.scale fanout [--displays 1000 5000 10000] [--processes 2] [--calls 20]
-                                 [--database postgresql|sqlite] [--whole]
+                                 [--database postgresql|sqlite] [--whole] [--deflate]
     python -m bench.scale reconnect [--displays 5000] [--database sqlite|postgresql]
 
 PostgreSQL and Redis come from HALL_TEST_DATABASE_URL and HALL_TEST_REDIS_URL (as in CI).
@@ -164,10 +164,12 @@ class Displays:
     display page does; else they get the whole stream of API clients. `jitter`: a dropped
     display waits before connecting again as the pages do (0.2–3.8 s, then further apart)."""
 
-    def __init__(self, token: str, count: int, lean: bool = True, jitter: bool = False) -> None:
+    def __init__(self, token: str, count: int, lean: bool = True, jitter: bool = False,
+                 deflate: bool = False) -> None:
         self.auth = json.dumps({"token": token, **({"events": LEAN_DISPLAY} if lean else {})})
         self.count = count
         self.jitter = jitter
+        self.compress = 15 if deflate else 0  # 15: offer permessage-deflate, as Chromium does
         self.connected = 0
         self.retries = 0
         self.dropped = 0  # connected sockets the server closed (each connects again)
@@ -217,7 +219,8 @@ class Displays:
                 delay = min(15.0, delay * 2)
             async with ready:
                 try:
-                    socket = await http.ws_connect(url, max_msg_size=0, compress=0, autoping=False)
+                    socket = await http.ws_connect(url, max_msg_size=0, compress=self.compress,
+                                                   autoping=False)
                     await socket.receive()  # Engine.IO open
                     await socket.send_str("40" + self.auth)
                     while True:  # the namespace's answer, after which `state` follows
@@ -236,8 +239,8 @@ class Displays:
 
 
 async def _fanout(servers: list[tuple[str, int]], tokens: dict[str, str], displays: int,
-                  calls: int, lean: bool) -> None:
-    crowd = Displays(tokens["display"], displays, lean)
+                  calls: int, lean: bool, deflate: bool) -> None:
+    crowd = Displays(tokens["display"], displays, lean, deflate=deflate)
     http = aiohttp.ClientSession(connector=connector(0))
     api = aiohttp.ClientSession(connector=connector())
     officer = {"Authorization": f"Bearer {tokens['officer1']}"}
@@ -307,7 +310,8 @@ def fanout(args: argparse.Namespace) -> None:
             tokens = prepare_hall(url)
             with hall_processes(url, args.processes, redis_url) as servers:
                 with quiet_gc():
-                    asyncio.run(_fanout(servers, tokens, displays, args.calls, not args.whole))
+                    asyncio.run(_fanout(servers, tokens, displays, args.calls, not args.whole,
+                                        args.deflate))
 
 
 # --- reconnect after a restart ------------------------------------------------------------
@@ -380,6 +384,8 @@ def main() -> None:
     fan.add_argument("--database", choices=["postgresql", "sqlite"], default="postgresql")
     fan.add_argument("--whole", action="store_true",
                      help="displays that name no events (the whole stream, as API clients)")
+    fan.add_argument("--deflate", action="store_true",
+                     help="displays offer permessage-deflate, as Chromium does")
     again = commands.add_parser("reconnect")
     again.add_argument("--displays", type=int, nargs="+", default=[5000])
     again.add_argument("--database", choices=["postgresql", "sqlite"], default="sqlite")
