@@ -67,6 +67,7 @@ def test_officer_calls_and_the_hall_sees_and_hears_it(hall: tuple[Server, World,
     issue(server, world, "CT")
     screen = display(chromium, server, world)
     expect(screen.locator('.tile[data-counter="1"] .tile-number')).to_have_text("—")
+    expect(screen.locator('#waiting li[data-field="HT"] .w-count')).to_have_text("1")
     officer = console(chromium, server, "officer1")
     officer.locator('.counter-choice[data-counter="1"]').click()
     expect(officer.locator("#counter-title")).to_have_text("Quầy 1")
@@ -78,6 +79,8 @@ def test_officer_calls_and_the_hall_sees_and_hears_it(hall: tuple[Server, World,
     expect(screen.locator("#now-counter")).to_have_text("1")
     expect(screen.locator("#now")).to_have_class(FLASH)
     expect(screen.locator('.tile[data-counter="1"] .tile-number')).to_have_text(first["number"])
+    # the board's waiting count comes inside the call (the page takes no queue.changed for it)
+    expect(screen.locator('#waiting li[data-field="HT"] .w-count')).to_have_text("0")
     [spoken] = voice_log(screen)
     assert (spoken["number"], spoken["counter"], spoken["recall"]) == (first["number"], 1, False)
     # The audio is really fetched and played (chime, then the call): it ends, it does not fail.
