@@ -136,8 +136,8 @@ def test_every_display_hears_each_call_in_one_message(hall: tuple[Server, World]
                 assert server.api("POST", "/counters/1/finish", officer).status_code == 200
             called = server.api("POST", "/counters/1/call-next", officer).json()
             assert called["id"] == ticket["id"]
-            crowd.wait(lambda: all(crowd.names(n).count("ticket.called") == index + 1
-                                   for n in range(SCREENS)))
+            crowd.wait(lambda heard=index + 1: all(crowd.names(n).count("ticket.called") == heard
+                                                   for n in range(SCREENS)))
         time.sleep(0.6)  # what a coalesced queue.changed would have been, for the whole room
         for n in range(lean):
             # one message per call and finish, the call's own
