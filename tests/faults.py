@@ -115,7 +115,8 @@ class Spread:
                 response = self.http.request(
                     method, f"{server.url}/api/v1{path}", timeout=ANSWER_TIMEOUT_S,
                     headers={"Authorization": f"Bearer {token}"}, **kwargs)
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError):
+                # refused, or cut off in the middle of the answer by the kill
                 with self.outcome.lock:
                     self.outcome.lost += 1
                 continue
