@@ -1,16 +1,18 @@
-"""A demo centre: Vietnamese fields, four counters, officers and devices."""
+"""A demo centre: Vietnamese fields and common procedures, four counters, officers and devices."""
 
 from __future__ import annotations
 
 import json
 import os
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hall.engine import admin
 from hall.engine import auth
+from hall.engine import procedures
 from hall.models import Device
 from hall.models import Field
 from hall.store.schema import ensure_default_centre
@@ -31,13 +33,69 @@ FIELDS = [
     ("GD", "Giáo dục", "Education", "M"),
     ("MT", "Môi trường", "Environment", "N"),
     ("NN", "Nông nghiệp", "Agriculture", "P"),
+    ("CTR", "Cư trú", "Residence", "Q"),
 ]
 COUNTERS = [
     (1, "Quầy 1 – Hộ tịch", ["HT", "HN", "CT"]),
     (2, "Quầy 2 – Chứng thực", ["CT", "HT"]),
     (3, "Quầy 3 – Đất đai, xây dựng", ["DD", "XD", "MT", "NN"]),
-    (4, "Quầy 4 – Kinh doanh, xã hội", ["KD", "NCC", "BTXH", "LD", "YT", "GD", "HN"]),
+    (4, "Quầy 4 – Kinh doanh, xã hội", ["KD", "NCC", "BTXH", "LD", "YT", "GD", "HN", "CTR"]),
 ]
+PORTAL = "https://dichvucong.gov.vn"
+# Common procedures with their national names and the papers usually asked for; codes are
+# left out (each province's list gives them), fees as commonly charged.
+PROCEDURES: list[dict[str, Any]] = [
+    {"field": "HT", "name": "Đăng ký khai sinh", "level": "commune",
+     "time_limit": "Ngay trong ngày làm việc", "fee_vnd": 0,
+     "fee_note": "Miễn lệ phí khi đăng ký đúng hạn",
+     "papers": [("Tờ khai đăng ký khai sinh (theo mẫu)", True, 1),
+                ("Giấy chứng sinh (hoặc văn bản của người làm chứng)", True, 1),
+                ("Giấy tờ tùy thân của người đi đăng ký (xuất trình)", True, 1)],
+     "online": "full"},
+    {"field": "HT", "name": "Đăng ký kết hôn", "level": "commune",
+     "time_limit": "Ngay trong ngày làm việc", "fee_vnd": 0,
+     "fee_note": "Miễn lệ phí khi cả hai bên là công dân Việt Nam cư trú trong nước",
+     "papers": [("Tờ khai đăng ký kết hôn (theo mẫu)", True, 1),
+                ("Giấy xác nhận tình trạng hôn nhân (khi không đăng ký ở nơi thường trú)", True, 1),
+                ("Giấy tờ tùy thân của hai bên (xuất trình)", True, 2)],
+     "online": "partial"},
+    {"field": "HT", "name": "Đăng ký khai tử", "level": "commune",
+     "time_limit": "Ngay trong ngày làm việc", "fee_vnd": 0,
+     "fee_note": "Miễn lệ phí khi đăng ký đúng hạn",
+     "papers": [("Tờ khai đăng ký khai tử (theo mẫu)", True, 1),
+                ("Giấy báo tử hoặc giấy tờ thay giấy báo tử", True, 1)],
+     "online": "full"},
+    {"field": "HN", "name": "Cấp Giấy xác nhận tình trạng hôn nhân", "level": "commune",
+     "time_limit": "03 ngày làm việc", "fee_vnd": None,
+     "fee_note": "Theo mức của Hội đồng nhân dân tỉnh",
+     "papers": [("Tờ khai cấp Giấy xác nhận tình trạng hôn nhân (theo mẫu)", True, 1)],
+     "online": "full"},
+    {"field": "CT", "name": "Chứng thực bản sao từ bản chính giấy tờ, văn bản do cơ quan có "
+     "thẩm quyền của Việt Nam cấp hoặc chứng nhận", "level": "commune",
+     "time_limit": "Trong ngày làm việc", "fee_vnd": 2000,
+     "fee_note": "đồng/trang; từ trang thứ ba 1.000 đồng/trang, tối đa 200.000 đồng/bản",
+     "papers": [("Bản chính giấy tờ, văn bản cần chứng thực", True, 1),
+                ("Bản sao cần chứng thực", False, 1)],
+     "online": "none"},
+    {"field": "CTR", "name": "Đăng ký thường trú", "level": "commune",
+     "time_limit": "07 ngày làm việc", "fee_vnd": None,
+     "fee_note": "Theo mức của Hội đồng nhân dân tỉnh; nộp trực tuyến được giảm",
+     "papers": [("Tờ khai thay đổi thông tin cư trú (mẫu CT01)", True, 1),
+                ("Giấy tờ, tài liệu chứng minh chỗ ở hợp pháp", False, 1)],
+     "online": "full"},
+    {"field": "CTR", "name": "Đăng ký tạm trú", "level": "commune",
+     "time_limit": "03 ngày làm việc", "fee_vnd": None,
+     "fee_note": "Theo mức của Hội đồng nhân dân tỉnh; nộp trực tuyến được giảm",
+     "papers": [("Tờ khai thay đổi thông tin cư trú (mẫu CT01)", True, 1),
+                ("Giấy tờ, tài liệu chứng minh chỗ ở hợp pháp", False, 1)],
+     "online": "full"},
+    {"field": "CT", "name": "Chứng thực chữ ký trong các giấy tờ, văn bản", "level": "commune",
+     "time_limit": "Trong ngày làm việc", "fee_vnd": 10000, "fee_note": "đồng/trường hợp",
+     "papers": [("Giấy tờ, văn bản cần chứng thực chữ ký", True, 1),
+                ("Giấy tờ tùy thân của người yêu cầu (xuất trình)", True, 1)],
+     "online": "none"},
+]
+
 USERS = [
     ("admin", "admin", "Quản trị hệ thống"),
     ("quanly", "manager", "Nguyễn Thị Quản Lý"),
@@ -61,6 +119,13 @@ def _load(session: Session, instance_path: str, now: datetime) -> dict[str, str]
                         position=position)
     for number, name, codes in COUNTERS:
         admin.add_counter(session, centre, number, name, codes)
+    for position, item in enumerate(PROCEDURES):
+        added = procedures.add(session, centre, procedures.Values(
+            field_code=item["field"], name=item["name"], level=item["level"],
+            time_limit=item["time_limit"], fee_vnd=item["fee_vnd"], fee_note=item["fee_note"],
+            papers=[{"name": n, "original": o, "copies": c} for n, o, c in item["papers"]],
+            online=item["online"], portal_url=PORTAL if item["online"] != "none" else None))
+        added.position = position
     tokens: dict[str, str] = {}
     for username, role, full_name in USERS:
         user = admin.add_user(session, centre, username, role, PASSWORD, now, full_name)

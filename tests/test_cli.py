@@ -149,7 +149,7 @@ def test_demo_then_run_serves_the_demo(tmp_path: Path) -> None:
         assert ticket.status_code == 201 and ticket.json()["number"] == "C001"
         fields = server.api("GET", "/fields", kiosk_token).json()
         assert [f["name"] for f in fields][:3] == ["Hộ tịch", "Chứng thực", "Đất đai"]
-        assert len(fields) == 13
+        assert len(fields) == 14
         spec = requests.get(server.url + "/api/v1/openapi.json", timeout=5).json()
         assert "/api/v1/counters/{number}/call-next" in spec["paths"]
         for line in demo.stdout.splitlines():  # every printed screen address pairs its screen

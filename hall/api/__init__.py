@@ -9,6 +9,7 @@ from flask import jsonify
 from hall.api import admin as admin
 from hall.api import audit as audit
 from hall.api import counters as counters
+from hall.api import procedures as procedures
 from hall.api import reports as reports
 from hall.api import stats as stats
 from hall.api import tickets as tickets

@@ -295,9 +295,22 @@ class OpeningHoursOut(Out):
 
 
 class TicketIn(Body):
-    field: Code
+    """A ticket for a field, or for a procedure (its field; `field`, when also given, must be
+    the procedure's)."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", json_schema_extra={
+        "anyOf": [{"required": ["field"]}, {"required": ["procedure"]}]})
+
+    field: Code | None = None
+    procedure: Id | None = None
     priority: bool = False
     priority_category: Annotated[str, Field(max_length=32), LINE] | None = None
+
+    @model_validator(mode="after")
+    def _field_or_procedure(self) -> TicketIn:
+        if self.field is None and self.procedure is None:
+            raise ValueError(N_("hãy ghi field (lĩnh vực) hoặc procedure (thủ tục)"))
+        return self
 
 
 class TransferIn(Body):
@@ -463,6 +476,12 @@ class FieldRef(Out):
     name_en: str
 
 
+class ProcedureRef(Out):
+    id: int
+    name: str
+    name_en: str
+
+
 class TicketOut(Out):
     id: int
     number: str
@@ -481,6 +500,8 @@ class TicketOut(Out):
     track_url: str
     transferred_from: int | None
     records: list[str] = Field(description="record codes (mã hồ sơ) of the province's procedure system")
+    procedure: ProcedureRef | None = Field(None, description="the procedure (thủ tục) the ticket "
+                                           "was taken for, when named")
     print: PrintOut | None = None
 
 
@@ -684,3 +705,87 @@ class ErrorDetail(Out):
 
 class ErrorOut(Out):
     error: ErrorDetail
+
+
+# --- procedures ---------------------------------------------------------------------------
+
+LongName = Annotated[str, Field(min_length=1, max_length=500), LINE, NAME]
+
+
+class PaperIn(Body):
+    name: Annotated[str, Field(min_length=1, max_length=300), LINE, NAME]
+    original: bool = False
+    copies: Annotated[int, Field(ge=1, le=99)] = 1
+
+
+class ProcedureIn(Body):
+    field: Code
+    name: LongName
+    name_en: Annotated[str, Field(max_length=500), LINE, OPTIONAL_NAME] = ""
+    code: Annotated[str, Field(min_length=1, max_length=32,
+                               pattern=r"^[0-9A-Za-z][0-9A-Za-z_.-]*$")] | None = None
+    level: Literal["province", "district", "commune"] | None = None
+    time_limit: Annotated[str, Field(max_length=300), LINE, OPTIONAL_NAME] = ""
+    fees: Annotated[int, Field(ge=0, le=1_000_000_000)] | None = None
+    fee_note: Annotated[str, Field(max_length=300), LINE, OPTIONAL_NAME] = ""
+    papers: Annotated[list[PaperIn], Field(max_length=40)] = []
+    online: Literal["none", "partial", "full"] = "none"
+    portal_url: Annotated[str, Field(max_length=500, pattern=r"^https?://[^\s]+$")] | None = None
+    visible: bool = True
+
+
+class ProcedureQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    field: Annotated[str, Field(max_length=32)] | None = None
+    q: Annotated[str, Field(max_length=200), LINE] = ""
+    hidden: Literal["0", "1"] = "0"
+    limit: Annotated[int, Field(ge=1, le=5000)] = 5000
+
+
+class PaperOut(Out):
+    name: str
+    original: bool
+    copies: int
+
+
+class ProcedureOut(Out):
+    id: int
+    field: FieldRef
+    code: str | None
+    name: str
+    name_en: str
+    level: Literal["province", "district", "commune"] | None
+    time_limit: str
+    fees: int | None
+    fee_note: str
+    papers: list[PaperOut]
+    online: Literal["none", "partial", "full"]
+    portal_url: str | None
+    visible: bool
+
+
+class ProcedureImportRowOut(Out):
+    row: int
+    field: str
+    code: str | None
+    name: str
+    fees: int | None
+    papers: int
+    online: str
+    action: Literal["add", "update"]
+    errors: list[str]
+
+
+class ProcedureImportOut(Out):
+    ok: bool
+    saved: bool
+    added: int
+    updated: int
+    rows: list[ProcedureImportRowOut]
+
+
+class TicketPatch(Body):
+    """What the officer may change of a ticket: the procedure it is for (one of its field)."""
+
+    procedure: Id | None

@@ -17,6 +17,7 @@ from hall.api.spec import endpoint
 from hall.engine import events
 from hall.engine import issuing
 from hall.engine import print_jobs
+from hall.engine import procedures
 from hall.engine import ratings
 from hall.engine import text
 from hall.engine import tickets
@@ -58,10 +59,18 @@ def _source(principal: Principal) -> str:
           headers=["Idempotency-Key"], limit="issue")
 def issue_ticket(principal: Principal, body: s.TicketIn) -> Any:
     session, centre = get_session(), principal.centre
+    field = body.field
+    if body.procedure is not None:  # the procedure's field (a hidden one is not offered)
+        procedure = procedures.get(session, centre, body.procedure)
+        if field is not None and field != procedure.field.code:
+            raise Invalid("Thủ tục này thuộc lĩnh vực %(field)s, không phải %(given)s",
+                          "procedure_field_mismatch", field=procedure.field.code, given=field)
+        field = procedure.field.code
+    assert field is not None
     asked = issuing.Request(
-        body.field, _actor(principal), _source(principal), principal.credential,
+        field, _actor(principal), _source(principal), principal.credential,
         key=_idempotency_key(), priority=body.priority, category=body.priority_category,
-        device=principal.device, base_url=public_url())
+        device=principal.device, base_url=public_url(), procedure=body.procedure)
     session.connection()  # the write transaction first (SQLite: the write gate), then the
     moment = now()  # clock: tickets that wait for the gate are stamped in the order they go
     issued = _committed(session, centre, asked, moment)
@@ -135,6 +144,17 @@ def add_records(principal: Principal, ticket_id: int, body: s.RecordsIn) -> Any:
     session, centre, moment = get_session(), principal.centre, now()
     ticket = tickets.add_records(session, centre.id, ticket_id, body.codes, now=moment,
                                  user=principal.officer())
+    announce.commit(session, centre)
+    return jsonify(serialize.ticket_json(session, ticket, centre, moment))
+
+
+@endpoint("/tickets/<int:ticket_id>", "PATCH", summary="Name the procedure a ticket is for "
+          "(one of its field; null for none)", roles=USERS, body=s.TicketPatch,
+          responses={200: s.TicketOut, 404: s.ErrorOut, 409: s.ErrorOut})
+def change_ticket(principal: Principal, ticket_id: int, body: s.TicketPatch) -> Any:
+    session, centre, moment = get_session(), principal.centre, now()
+    ticket = tickets.set_procedure(session, centre.id, ticket_id, body.procedure,
+                                   principal.officer())
     announce.commit(session, centre)
     return jsonify(serialize.ticket_json(session, ticket, centre, moment))
 

@@ -61,7 +61,7 @@ def _plain(heading: str) -> str:
     return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).lower().split())
 
 
-def table(data: bytes, mimetype: str) -> list[list[str]]:
+def table(data: bytes, mimetype: str, max_rows: int = MAX_ROWS) -> list[list[str]]:
     """The file's cells as text, row by row: CSV (UTF-8, with or without its byte order
     mark, comma or semicolon) or Excel (.xlsx, the first sheet)."""
     if mimetype == XLSX or data[:2] == b"PK":
@@ -73,7 +73,7 @@ def table(data: bytes, mimetype: str) -> list[list[str]]:
             raise Invalid("Tệp Excel không đọc được", "invalid_file") from exc
         sheet = book.worksheets[0]
         rows = [["" if cell is None else str(cell).strip() for cell in row]
-                for row in sheet.iter_rows(values_only=True, max_row=MAX_ROWS + 2)]
+                for row in sheet.iter_rows(values_only=True, max_row=max_rows + 2)]
         book.close()
         return rows
     try:

@@ -31,6 +31,7 @@ class Request:
     category: str | None = None
     device: Device | None = None  # a kiosk with a printer gets a print job
     base_url: str = ""
+    procedure: int | None = None  # the procedure asked for (its field is `field`)
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,8 @@ def issue_once(session: Session, centre: Centre, asked: Request, now: datetime) 
                                                   now)):
         return Issued(_same_request(session, seen, asked), fresh=False)
     ticket = tickets.issue(session, centre, asked.field, now=now, actor=asked.actor,
-                           source=asked.source, priority=asked.priority, category=asked.category)
+                           source=asked.source, priority=asked.priority, category=asked.category,
+                           procedure_id=asked.procedure)
     if asked.key:  # unique per credential and day: a concurrent twin fails here or at commit
         tickets.remember_key(session, asked.credential, asked.key, ticket)
     job = None
@@ -72,6 +74,6 @@ def _same_request(session: Session, seen: Ticket, asked: Request) -> Ticket:
     field = tickets.field_by_id(session, seen.centre_id, seen.origin_field_id)
     priority = asked.priority or asked.category is not None  # as tickets.issue decides it
     if (field.code != asked.field or seen.priority != priority
-            or seen.priority_category != asked.category):
+            or seen.priority_category != asked.category or seen.procedure_id != asked.procedure):
         raise KeyReused()
     return seen

@@ -30,6 +30,7 @@ from hall.engine import hours
 from hall.engine import lines
 from hall.engine import numbering
 from hall.engine.clock import service_day
+from hall.engine.errors import Conflict
 from hall.engine.errors import FieldClosed
 from hall.engine.errors import Forbidden
 from hall.engine.errors import Invalid
@@ -41,6 +42,7 @@ from hall.models import Centre
 from hall.models import Counter
 from hall.models import Field
 from hall.models import IdempotencyKey
+from hall.models import Procedure
 from hall.models import Ticket
 from hall.models import TicketEvent
 from hall.models import TicketRecord
@@ -134,8 +136,10 @@ def by_tracking_token(session: Session, token: str) -> Ticket | None:
 
 
 def issue(session: Session, centre: Centre, field_code: str, *, now: datetime, actor: Actor,
-          source: str, priority: bool = False, category: str | None = None) -> Ticket:
-    """Give the next number of the field to a new waiting ticket."""
+          source: str, priority: bool = False, category: str | None = None,
+          procedure_id: int | None = None) -> Ticket:
+    """Give the next number of the field to a new waiting ticket (for a procedure of that
+    field, when the citizen named one)."""
     field = find_field(session, centre.id, field_code)
     if not field.is_open:
         raise FieldClosed()
@@ -150,7 +154,7 @@ def issue(session: Session, centre: Centre, field_code: str, *, now: datetime, a
         centre_id=centre.id, field_id=field.id, origin_field_id=field.id, service_day=day,
         priority=priority, priority_category=category, source=source,
         status=TicketStatus.WAITING, issued_at=now, queued_at=now, device_id=actor.device_id,
-        tracking_token=secrets.token_urlsafe(18),
+        tracking_token=secrets.token_urlsafe(18), procedure_id=procedure_id,
     )  # fmt: skip
     connection = session.connection()
     if connection.dialect.name == "postgresql":
@@ -361,6 +365,25 @@ def add_records(session: Session, centre_id: int, ticket_id: int, codes: list[st
     session.info.get(_RECORDS_SEEN, {}).pop(ticket.id, None)
     for code in new:
         session.add(TicketRecord(ticket_id=ticket.id, code=code, user_id=user_id, added_at=now))
+    session.flush()
+    events.record(session, events.Updated(ticket))
+    return ticket
+
+
+def set_procedure(session: Session, centre_id: int, ticket_id: int, procedure_id: int | None,
+                  user: User) -> Ticket:
+    """The officer names the procedure the citizen came for (or none): one of the ticket's
+    field; a procedure of another field is a transfer, not a change of name."""
+    ticket = get_ticket(session, centre_id, ticket_id)
+    check_lane(session, user, ticket, by_field=True)
+    if procedure_id is not None:
+        procedure = session.get(Procedure, procedure_id)
+        if procedure is None or procedure.centre_id != centre_id:
+            raise NotFound("Thủ tục không tồn tại", "unknown_procedure")
+        if procedure.field_id != ticket.field_id:
+            raise Conflict("Thủ tục này thuộc lĩnh vực khác: hãy chuyển số sang lĩnh vực đó",
+                           "procedure_of_another_field")
+    ticket.procedure_id = procedure_id
     session.flush()
     events.record(session, events.Updated(ticket))
     return ticket

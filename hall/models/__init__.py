@@ -10,6 +10,7 @@ from hall.models.people import ApiToken
 from hall.models.people import Device
 from hall.models.people import User
 from hall.models.printing import PrintJob
+from hall.models.procedure import Procedure
 from hall.models.ticket import IdempotencyKey
 from hall.models.ticket import LineCount
 from hall.models.ticket import Rating
@@ -20,6 +21,6 @@ from hall.models.ticket import TicketSequence
 
 __all__ = [
     "ApiToken", "AuditEntry", "Base", "Centre", "Counter", "CounterField", "Device", "Field",
-    "IdempotencyKey", "LineCount", "PrintJob", "Rating", "Ticket", "TicketEvent", "TicketRecord",
+    "IdempotencyKey", "LineCount", "PrintJob", "Procedure", "Rating", "Ticket", "TicketEvent", "TicketRecord",
     "TicketSequence", "User",
 ]  # fmt: skip

@@ -14,6 +14,7 @@ from sqlalchemy import Integer
 from sqlalchemy import LargeBinary
 from sqlalchemy import String
 from sqlalchemy import UniqueConstraint
+from sqlalchemy import false
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
@@ -50,6 +51,8 @@ class Centre(Base):
     # deferred: read only where it is shown, not with every request's centre
     logo: Mapped[bytes | None] = mapped_column(LargeBinary, default=None, deferred=True)
     logo_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # printed tickets carry the procedure's name and its papers (off unless the centre wants it)
+    print_procedure: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     __table_args__ = (CheckConstraint("rating_scale IN (3, 4)", name="rating_scale"),)
 

@@ -68,6 +68,10 @@ class Ticket(Base):
         ForeignKey("counters.id"), default=None
     )
     device_id: Mapped[int | None] = mapped_column(ForeignKey("devices.id"), default=None)
+    # the procedure (thủ tục) the citizen came for, when the kiosk or the officer names it. No
+    # foreign key: SQLite could add one only by copying the table past the statistics
+    # triggers; procedures are hidden, never deleted, and a missing one reads as none.
+    procedure_id: Mapped[int | None] = mapped_column(Integer, default=None)
     tracking_token: Mapped[str] = mapped_column(String(64), index=True)
     transferred_from_id: Mapped[int | None] = mapped_column(
         ForeignKey("tickets.id"), default=None

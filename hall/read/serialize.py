@@ -16,6 +16,7 @@ from hall.models import Centre
 from hall.models import Counter
 from hall.models import Device
 from hall.models import Field
+from hall.models import Procedure
 from hall.models import Rating
 from hall.models import Ticket
 from hall.models import User
@@ -42,6 +43,34 @@ def ticket_json(session: Session, ticket: Ticket, centre: Centre, now: datetime,
         "track_url": f"/t/{ticket.tracking_token}",
         "transferred_from": ticket.transferred_from_id,
         "records": tickets.records_of(session, ticket),
+        "procedure": procedure_ref(session, ticket.procedure_id),
+    }
+
+
+def procedure_ref(session: Session, procedure_id: int | None) -> dict[str, Any] | None:
+    """The procedure a ticket is for, as the whole ticket names it (the public ticket does
+    not: what a citizen came for is theirs)."""
+    if procedure_id is None:
+        return None
+    procedure = session.get(Procedure, procedure_id)
+    if procedure is None:
+        return None
+    return {"id": procedure.id, "name": procedure.name, "name_en": procedure.name_en}
+
+
+def procedure_json(procedure: Procedure) -> dict[str, Any]:
+    """A procedure as `GET /api/v1/procedures` lists it."""
+    field = procedure.field
+    return {
+        "id": procedure.id,
+        "field": {"code": field.code, "name": field.name, "name_en": field.name_en},
+        "code": procedure.code, "name": procedure.name, "name_en": procedure.name_en,
+        "level": procedure.level, "time_limit": procedure.time_limit,
+        "fees": procedure.fee_vnd, "fee_note": procedure.fee_note,
+        "papers": [{"name": p["name"], "original": bool(p.get("original")),
+                    "copies": int(p.get("copies") or 1)} for p in procedure.papers or []],
+        "online": procedure.online, "portal_url": procedure.portal_url,
+        "visible": procedure.visible,
     }
 
 
