@@ -248,3 +248,24 @@ def test_search_of_two_thousand(app: Flask, client: FlaskClient, world: World) -
     assert names(client, world, "thu tuc so 1999") == ["Thủ tục số 1999 về đăng ký hộ tịch lần 4"]
     assert len(names(client, world, "HO TICH")) == 2000
     assert len(names(client, world, "so 199")) == 12  # 199, 1199, 1990–1999: as typed
+
+
+def test_statistics_by_procedure(client: FlaskClient, world: World) -> None:
+    birth = add(client, world, BIRTH)
+    marriage = add(client, world, {"field": "HT", "name": "Đăng ký kết hôn"})
+    kiosk, officer = world.headers("kiosk"), world.headers("officer1")
+    for procedure in (birth, birth, marriage):
+        client.post("/api/v1/tickets", json={"procedure": procedure["id"]}, headers=kiosk)
+    client.post("/api/v1/tickets", json={"field": "HT"}, headers=kiosk)  # named none
+    client.post("/api/v1/counters/1/open", headers=officer)
+    for _ in range(4):
+        client.post("/api/v1/counters/1/call-next", headers=officer)
+        client.post("/api/v1/counters/1/finish", headers=officer)
+    day = client.get("/api/v1/tickets/1", headers=officer).get_json()["issued_at"][:10]
+    rows = client.get(f"/api/v1/stats?from={day}&to={day}&by=procedure",
+                      headers=world.headers("manager")).get_json()["rows"]
+    assert [(r["key"], r["issued"], r["served"]) for r in rows] == [
+        ("Đăng ký khai sinh", 2, 2), ("Đăng ký kết hôn", 1, 1)]
+    sheet = client.get(f"/api/v1/stats?from={day}&to={day}&by=procedure&format=csv",
+                       headers={**world.headers("manager"), "Accept-Language": "vi"})
+    assert sheet.status_code == 200 and "Thủ tục" in sheet.get_data(as_text=True).splitlines()[0]

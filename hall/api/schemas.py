@@ -455,7 +455,7 @@ class StatsRange(BaseModel):
 
 
 StatsGrouping = Literal["field", "counter", "officer", "day", "week", "month", "quarter", "hour",
-                        "weekday"]
+                        "weekday", "procedure"]
 
 
 class StatsQuery(StatsRange):

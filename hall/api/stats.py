@@ -57,12 +57,13 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 KEY_HEADINGS = {
     "field": N_("Lĩnh vực"), "counter": N_("Quầy"), "officer": N_("Cán bộ"), "day": N_("Ngày"),
     "week": N_("Tuần"), "month": N_("Tháng"), "quarter": N_("Quý"), "hour": N_("Giờ"),
-    "weekday": N_("Thứ"),
+    "weekday": N_("Thứ"), "procedure": N_("Thủ tục"),
 }  # fmt: skip
 SHEETS = {
     "field": N_("Theo lĩnh vực"), "counter": N_("Theo quầy"), "officer": N_("Theo cán bộ"),
     "day": N_("Theo ngày"), "week": N_("Theo tuần"), "month": N_("Theo tháng"),
     "quarter": N_("Theo quý"), "hour": N_("Theo giờ"), "weekday": N_("Theo thứ"),
+    "procedure": N_("Theo thủ tục"),
 }  # fmt: skip
 RANGE = N_("Từ %(first)s đến %(last)s")
 REASON = N_("Lý do: %(reason)s")

@@ -77,6 +77,7 @@ from hall.engine.ratings import levels
 from hall.models import Centre
 from hall.models import Counter
 from hall.models import Field
+from hall.models import Procedure
 from hall.models import Rating
 from hall.models import Ticket
 from hall.models import TicketRecord
@@ -91,7 +92,8 @@ from hall.store import db
 
 logger = logging.getLogger(__name__)
 
-BY = ("field", "counter", "officer", "day", "week", "month", "quarter", "hour", "weekday")
+BY = ("field", "counter", "officer", "day", "week", "month", "quarter", "hour", "weekday",
+      "procedure")
 # groupings that carry officers' pause time (elsewhere pause_s is null)
 PAUSED_BY = ("counter", "officer")
 MAX_TICKET_ROWS = 100_000
@@ -275,6 +277,8 @@ def _ticket_groups(by: str) -> list[Any]:
         return [_T.counter_id]
     if by == "officer":
         return [_T.officer_id]
+    if by == "procedure":
+        return [_T.procedure_id]
     if by == "hour":
         return [_QuarterHour(_T.queued_at)]
     return [_T.service_day]
@@ -324,6 +328,9 @@ class _Keys:
                                  .where(Counter.centre_id == centre.id))
         elif by == "officer":
             self.labels = _pairs(session, select(User.id, User.username))
+        elif by == "procedure":  # keyed by name; tickets that named none are not in a row
+            self.labels = _pairs(session, select(Procedure.id, Procedure.name)
+                                 .where(Procedure.centre_id == centre.id))
         elif by == "hour":
             self.convert = int if rolled else _local_hour(centre.timezone)
         else:
@@ -336,7 +343,7 @@ class _Keys:
             return self.labels.get(field_id)
         if value is None:
             return None
-        if self.by in ("counter", "officer"):
+        if self.by in ("counter", "officer", "procedure"):
             return self.labels.get(value)
         key = self.seen.get(value)
         if key is None:
@@ -398,7 +405,7 @@ def report(session: Session, centre: Centre, first: date, last: date, by: str, *
         raise Invalid("Không có cách nhóm %(by)s", "invalid_parameters", by=by)
     scope = within or Scope(centre, first, last)
     cutoff = first - timedelta(days=1)
-    if today is not None:
+    if today is not None and by != "procedure":  # the roll-ups do not keep the procedure
         cutoff = min(last, today - timedelta(days=ROLLUP_AFTER_DAYS))
         if cutoff >= first:
             roll_up(session, centre, first, cutoff)

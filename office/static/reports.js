@@ -8,7 +8,7 @@
   var WEEKDAYS = [_("Thứ Hai"), _("Thứ Ba"), _("Thứ Tư"), _("Thứ Năm"), _("Thứ Sáu"), _("Thứ Bảy"), _("Chủ nhật")];
   var KEY_HEADS = {field: _("Lĩnh vực"), counter: _("Quầy"), officer: _("Cán bộ"), day: _("Ngày"),
                    week: _("Tuần"), month: _("Tháng"), quarter: _("Quý"), hour: _("Giờ"),
-                   weekday: _("Thứ")};
+                   weekday: _("Thứ"), procedure: _("Thủ tục")};
   var names = {field: {}, officer: {}};
   var charts = {};
 
