@@ -72,8 +72,9 @@ def list_procedures(principal: Principal, query: s.ProcedureQuery) -> Any:
     hidden = query.hidden == "1"
     if hidden and principal.role != "admin":
         raise Forbidden()
-    found = procedures.search(get_session(), principal.centre, query.q, query.field, hidden)
-    return jsonify([serialize.procedure_json(p) for p in found[:query.limit]])
+    found = procedures.search(get_session(), principal.centre, query.q, query.field, hidden,
+                              query.limit)
+    return jsonify([serialize.procedure_json(p) for p in found])
 
 
 @endpoint("/procedures/<int:procedure_id>", "GET", summary="One procedure (a citizen's "

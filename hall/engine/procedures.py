@@ -43,7 +43,7 @@ def folded_of(procedure: Procedure) -> str:
 
 
 def search(session: Session, centre: Centre, query: str = "", field_code: str | None = None,
-           hidden: bool = False) -> list[Procedure]:
+           hidden: bool = False, limit: int | None = None) -> list[Procedure]:
     """The centre's procedures (shown ones, unless `hidden`) whose name, English name or code
     holds every word of `query`, folded; in the order of their fields, then by position and
     name."""
@@ -56,7 +56,8 @@ def search(session: Session, centre: Centre, query: str = "", field_code: str | 
     for word in fold(query).split()[:8]:
         escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         statement = statement.where(Procedure.folded.like(f"%{escaped}%", escape="\\"))
-    statement = statement.order_by(Field.position, Field.id, Procedure.position, Procedure.name)
+    statement = statement.order_by(Field.position, Field.id, Procedure.position, Procedure.name,
+                                   Procedure.id).limit(limit)
     return list(session.scalars(statement))
 
 
