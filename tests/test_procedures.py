@@ -109,6 +109,13 @@ def test_a_ticket_for_a_procedure(client: FlaskClient, world: World) -> None:
     own = client.get(f"/api/v1/tickets/{ticket['id']}",
                      headers={"Authorization": f"Bearer {ticket['track_url'].rsplit('/', 1)[1]}"})
     assert own.get_json()["procedure"]["id"] == birth["id"]
+    # the phone reads the papers of its own ticket's procedure, and no other procedure
+    citizen = {"Authorization": f"Bearer {ticket['track_url'].rsplit('/', 1)[1]}"}
+    papers = client.get(f"/api/v1/procedures/{birth['id']}", headers=citizen)
+    assert papers.status_code == 200 and len(papers.get_json()["papers"]) == 2
+    other = add(client, world, {"field": "HT", "name": "Đăng ký kết hôn"})
+    assert client.get(f"/api/v1/procedures/{other['id']}", headers=citizen).status_code == 404
+    assert client.get("/api/v1/procedures", headers=citizen).status_code in (401, 403)
 
 
 def test_a_procedure_ticket_is_refused_when_it_does_not_hold(client: FlaskClient, world: World) -> None:
