@@ -25,6 +25,7 @@ from typing import Any
 import socketio
 
 from printer import transport
+from printer.ticket import ProcedureTicket
 from printer.ticket import TicketDescription
 from printer.ticket import render
 
@@ -47,8 +48,7 @@ class Agent:
             if job not in self.printed:
                 try:
                     logo = base64.b64decode(data["logo_png"]) if data.get("logo_png") else None
-                    ticket = TicketDescription(**{**data["ticket"], "width": self.width,
-                                                  "logo_png": logo})
+                    ticket = describe(data["ticket"], self.width, logo, data.get("procedure"))
                     state = transport.send(render(ticket), self.printer)
                 except (transport.PrintFailed, ValueError, TypeError) as exc:
                     logger.warning("job %s failed: %s", job, exc)
@@ -72,6 +72,17 @@ class Agent:
         self.client.connect(self.server, auth={"token": self.token, "agent": True},
                             transports=["websocket"], wait_timeout=10, retry=True)
         self.client.wait()
+
+
+def describe(given: dict[str, Any], width: int, logo: bytes | None,
+             procedure: dict[str, Any] | None = None) -> TicketDescription:
+    """The ticket of a `print.job`, at this printer's width; with the job's `procedure` (the
+    centre prints them), its name and checklist of papers too."""
+    if procedure:
+        return ProcedureTicket(**{**given, "width": width, "logo_png": logo},
+                               procedure=str(procedure.get("name") or ""),
+                               papers=tuple(str(line) for line in procedure.get("papers") or ()))
+    return TicketDescription(**{**given, "width": width, "logo_png": logo})
 
 
 def main() -> None:

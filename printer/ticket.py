@@ -44,6 +44,20 @@ class TicketDescription:
     logo_png: bytes | None = None  # the centre's logo (ticket_logo), printed at the top
 
 
+@dataclass(frozen=True)
+class ProcedureTicket(TicketDescription):
+    """A ticket that also names the procedure it is for and the papers to bring (when the
+    centre prints them): a kind of its own, so a ticket without them describes itself (and
+    travels to print agents) exactly as before."""
+
+    procedure: str = ""
+    papers: tuple[str, ...] = ()  # checklist lines as printed, "☐ Tờ khai (bản chính)"
+
+
+PROCEDURE_LINES = 3  # the procedure's name, at most, wrapped
+PAPER_LINES = 6  # the checklist, at most (the server sends five and a "more" line)
+
+
 LOGO_SHARE = 0.4  # of the paper's width, at most, each way
 LOGO_SENT = round(WIDTH_80MM * LOGO_SHARE)  # 230: the logo as it travels to a printer's agent
 
@@ -79,6 +93,15 @@ def _wrap(draw: ImageDraw.ImageDraw, text: str, face: ImageFont.FreeTypeFont,
     return lines
 
 
+def _trim(draw: ImageDraw.ImageDraw, line: str, face: ImageFont.FreeTypeFont, width: int) -> str:
+    """The line cut to `width` pixels, ending in "…" where it was cut."""
+    if draw.textlength(line, font=face) <= width:
+        return line
+    while line and draw.textlength(line.rstrip() + "…", font=face) > width:
+        line = line[:-1]
+    return line.rstrip() + "…"
+
+
 class _Canvas:
     """A tall white strip we write centred lines into, then crop."""
 
@@ -88,13 +111,19 @@ class _Canvas:
         self.draw = ImageDraw.Draw(self.image)
 
     def text(self, text: str, size: int, bold: bool = False, gap: int = 6,
-             inverted: bool = False) -> None:
+             inverted: bool = False, max_lines: int = 0, left_aligned: bool = False) -> None:
         face = font(bold, size)
         # Decomposed input (base letter + combining marks) would stack marks badly.
         text = unicodedata.normalize("NFC", text)
-        for line in _wrap(self.draw, text, face, self.width - 2 * self.margin):
+        room = self.width - 2 * self.margin
+        lines = _wrap(self.draw, text, face, room)
+        if max_lines:  # the rest goes on the last line, cut short where it overflows
+            if len(lines) > max_lines:
+                lines = [*lines[:max_lines - 1], " ".join(lines[max_lines - 1:])]
+            lines = [_trim(self.draw, line, face, room) for line in lines]
+        for line in lines:
             left, top, right, bottom = (round(v) for v in self.draw.textbbox((0, 0), line, font=face))
-            x = (self.width - (right - left)) // 2 - left
+            x = self.margin - left if left_aligned else (self.width - (right - left)) // 2 - left
             if inverted:
                 self.draw.rectangle((self.margin, self.y, self.width - self.margin,
                                      self.y + bottom + 12), fill=0)
@@ -179,6 +208,14 @@ def render(ticket: TicketDescription) -> Image.Image:
     if ticket.priority_label:
         canvas.text(f"ƯU TIÊN · PRIORITY: {ticket.priority_label}", round(26 * scale),
                     bold=True, inverted=True)
+    if isinstance(ticket, ProcedureTicket) and ticket.procedure:
+        canvas.text(f"Thủ tục: {ticket.procedure}", round(24 * scale), bold=True,
+                    max_lines=PROCEDURE_LINES)
+        if ticket.papers:
+            canvas.text("Giấy tờ cần mang theo:", round(22 * scale), gap=2, left_aligned=True)
+            for line in ticket.papers[:PAPER_LINES]:
+                canvas.text(line, round(22 * scale), gap=2, max_lines=1, left_aligned=True)
+            canvas.y += 6
     canvas.text(f"Giờ lấy số: {ticket.issued_at}", round(24 * scale))
     canvas.text(f"Số người đang chờ trước bạn: {ticket.waiting_ahead}", round(26 * scale),
                 bold=True)

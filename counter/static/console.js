@@ -26,6 +26,7 @@
   function fieldName(field) {
     return hall.language() === "en" && field.name_en ? field.name_en : field.name;
   }
+  var procedureName = fieldName;  // {name, name_en} too
 
   function fail(error) {
     if (error.status === 401) { location.href = "/counter/login?next=/counter"; return; }
@@ -91,6 +92,13 @@
     $("card-status").textContent = t && STATUS[t.status] ? STATUS[t.status][hall.language()] : "";
     $("card-priority").hidden = !(t && t.priority);
     $("card-priority").textContent = t && t.priority ? _("Ưu tiên") + (t.priority_category ? " · " + t.priority_category : "") : "";
+    // the procedure the citizen came for: the whole ticket names it (the queue's copy does not)
+    $("card-procedure-row").hidden = !(t && "procedure" in t);
+    if (t && "procedure" in t) {
+      $("card-procedure").textContent = t.procedure
+        ? _("Thủ tục: {name}", {name: procedureName(t.procedure)}) : _("Chưa chọn thủ tục");
+      $("card-procedure").classList.toggle("none", !t.procedure);
+    }
     if (t) lastTicket = t;
     var r = lastTicket;
     $("records").hidden = !r;
@@ -130,6 +138,7 @@
   /* A button with nothing to act on is disabled, its reason on hover (and said when its
      key is pressed). */
   var shownTicket = null;
+  var ACTION_BUTTONS = ".actions [data-action], #card [data-action]";
   function whyNot(action, t, paused) {
     var none = _("Quầy không có số nào đang gọi hoặc phục vụ");
     switch (action) {
@@ -139,7 +148,7 @@
       case "recall": case "no-show": case "start":
         if (!t) return none;
         return t.status === "called" ? "" : _("Số {number} đang được phục vụ", {number: t.number});
-      case "finish": case "transfer":
+      case "finish": case "transfer": case "procedure":
         return t ? "" : none;
       case "pause":
         return t && !paused ? _("Hãy kết thúc, báo vắng hoặc chuyển số {number} trước", {number: t.number}) : "";
@@ -149,7 +158,7 @@
     return "";
   }
   function enableActions(t, paused) {
-    document.querySelectorAll(".actions [data-action]").forEach(function (button) {
+    document.querySelectorAll(ACTION_BUTTONS).forEach(function (button) {
       var reason = whyNot(button.dataset.action, t, paused);
       button.disabled = !!reason;
       button.title = reason;
@@ -254,9 +263,10 @@
   /* ---- actions ---- */
   function act(action) {
     if (!counter) return;
-    var button = document.querySelector('.actions [data-action="' + action + '"]');
+    var button = document.querySelector('.actions [data-action="' + action + '"], #card [data-action="' + action + '"]');
     if (button && button.disabled) { say(button.title); return; }
     if (action === "transfer") return openTransfer();
+    if (action === "procedure") return openProcedures();
     if (action === "call-number") return openDialog($("call-dialog"), $("call-input"));
     if (action === "records") { if (lastTicket) $("record-input").focus(); return; }
     if (action === "pause") {
@@ -351,6 +361,120 @@
       say(_("Đã gắn mã hồ sơ {code} cho số {number}", {code: code, number: t.number}), "info");
     }, function (error) { say(error.message, "error"); });
   });
+
+  /* ---- the procedure of the current ticket: a searchable list of its field's procedures,
+     all from the keyboard (type, ↑ ↓, Enter; Esc cancels) ---- */
+  var choosing = null;   // {ticket, procedures, shown, active}
+  function fold(text) {  // as the server searches: no case, no diacritics, đ as d
+    return String(text || "").replace(/[đĐ]/g, "d").normalize("NFD").replace(/[\u0300-\u036f]/g, "")
+      .toLowerCase().replace(/[^a-z0-9]+/g, " ").trim();
+  }
+  function openProcedures() {
+    var t = view && view.ticket;
+    if (!t) { say(_("Quầy không có số nào đang gọi hoặc phục vụ")); return; }
+    choosing = {ticket: t, procedures: null, shown: [], active: -1};
+    $("procedure-number").textContent = t.number;
+    $("procedure-list").textContent = "";
+    note(_("Đang tải danh sách thủ tục…"));
+    $("procedure-clear").disabled = !t.procedure;
+    openDialog($("procedure-dialog"), $("procedure-search"));
+    var asked = choosing;
+    api("GET", "/procedures?field=" + encodeURIComponent(t.field.code)).then(function (list) {
+      if (choosing !== asked) return;  // closed, or opened again for another ticket
+      asked.procedures = list.map(function (p) {
+        return {id: p.id, name: p.name, name_en: p.name_en, code: p.code,
+                folded: fold(p.name + " " + (p.name_en || "") + " " + (p.code || ""))};
+      });
+      showProcedures();
+    }, function (error) { note(error.message); });
+  }
+  function note(text) { $("procedure-note").textContent = text || ""; $("procedure-note").hidden = !text; }
+  var SHOWN_MAX = 60;
+  function showProcedures() {
+    var c = choosing;
+    if (!c || !c.procedures) return;
+    var words = fold($("procedure-search").value).split(" ").filter(Boolean);
+    var found = c.procedures.filter(function (p) {
+      return words.every(function (w) { return p.folded.indexOf(w) >= 0; });
+    });
+    c.shown = found.slice(0, SHOWN_MAX);
+    var current = c.ticket.procedure ? c.ticket.procedure.id : null;
+    c.active = c.shown.length ? 0 : -1;
+    c.shown.forEach(function (p, i) { if (p.id === current && !words.length) c.active = i; });
+    var list = $("procedure-list");
+    list.textContent = "";
+    c.shown.forEach(function (p, i) {
+      var item = document.createElement("li");
+      item.id = "procedure-option-" + p.id;
+      item.setAttribute("role", "option");
+      item.dataset.procedure = p.id;
+      item.textContent = procedureName(p);
+      if (p.code) {
+        var code = document.createElement("span");
+        code.className = "code"; code.textContent = p.code;
+        item.appendChild(document.createTextNode(" ")); item.appendChild(code);
+      }
+      if (p.id === current) item.classList.add("current");
+      item.addEventListener("mousedown", function (event) { event.preventDefault(); });  // keep the focus
+      item.addEventListener("click", function () { c.active = i; chooseProcedure(p.id); });
+      list.appendChild(item);
+    });
+    if (!c.procedures.length) note(_("Lĩnh vực này chưa có thủ tục nào"));
+    else if (!found.length) note(_("Không có thủ tục nào khớp"));
+    else if (found.length > c.shown.length) note(_("Còn {n} thủ tục nữa: gõ thêm để thu hẹp", {n: found.length - c.shown.length}));
+    else note("");
+    markActive();
+  }
+  function markActive() {
+    var c = choosing, input = $("procedure-search");
+    Array.prototype.forEach.call($("procedure-list").children, function (item, i) {
+      var on = i === c.active;
+      item.classList.toggle("active", on);
+      item.setAttribute("aria-selected", on ? "true" : "false");
+      if (on) {
+        input.setAttribute("aria-activedescendant", item.id);
+        item.scrollIntoView({block: "nearest"});
+      }
+    });
+    if (c.active < 0) input.removeAttribute("aria-activedescendant");
+  }
+  function chooseProcedure(id) {
+    var c = choosing;
+    if (!c) return;
+    $("procedure-dialog").close();
+    if ((c.ticket.procedure ? c.ticket.procedure.id : null) === id) return;  // nothing changes
+    api("PATCH", "/tickets/" + c.ticket.id, {procedure: id}).then(function (t) {
+      if (view && view.ticket && view.ticket.id === t.id) view.ticket = t;
+      if (lastTicket && lastTicket.id === t.id) lastTicket = t;
+      renderCard();
+      say(t.procedure ? _("Số {number}: {name}", {number: t.number, name: procedureName(t.procedure)})
+                      : _("Số {number}: đã bỏ thủ tục", {number: t.number}), "info");
+    }, fail);
+  }
+  $("procedure-search").addEventListener("input", showProcedures);
+  $("procedure-search").addEventListener("keydown", function (event) {
+    if (event.key === "Escape") {  // cancels at once, typed text or not (a search box would clear first)
+      event.preventDefault(); event.stopPropagation();
+      $("procedure-dialog").close();
+      return;
+    }
+    var c = choosing;
+    if (!c || !c.shown.length) return;
+    var step = {ArrowDown: 1, ArrowUp: -1, PageDown: 8, PageUp: -8}[event.key];
+    if (event.key === "Home" && event.ctrlKey) step = -c.shown.length;
+    if (event.key === "End" && event.ctrlKey) step = c.shown.length;
+    if (!step) return;
+    event.preventDefault();
+    c.active = Math.max(0, Math.min(c.shown.length - 1, c.active + step));
+    markActive();
+  });
+  $("procedure-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var c = choosing;
+    if (c && c.active >= 0 && c.shown[c.active]) chooseProcedure(c.shown[c.active].id);
+  });
+  $("procedure-clear").addEventListener("click", function () { chooseProcedure(null); });
+  $("procedure-dialog").addEventListener("close", function () { choosing = null; });
 
   /* ---- live ---- */
   var socket = hall.live({csrf: config.csrf}, function (online) {

@@ -313,7 +313,7 @@ def _centre_json(centre: Centre) -> dict[str, Any]:
             "default_service_s": centre.default_service_s,
             "priority_categories": list(centre.priority_categories),
             "opening_hours": dict(centre.opening_hours or {}),
-            "logo_url": admin.logo_url(centre)}
+            "logo_url": admin.logo_url(centre), "print_procedure": bool(centre.print_procedure)}
 
 
 @endpoint("/centre", "GET", summary="The centre's settings", roles=MANAGERS,
@@ -323,7 +323,8 @@ def get_centre(principal: Principal) -> Any:
 
 
 @endpoint("/centre", "PATCH", summary="Change the centre's name, address, ticket texts, rating "
-          "scale, default service time or priority groups", roles=ADMIN, body=s.CentrePatch,
+          "scale, default service time, priority groups or whether tickets print their "
+          "procedure", roles=ADMIN, body=s.CentrePatch,
           responses={200: s.CentreOut})
 def update_centre(principal: Principal, body: s.CentrePatch) -> Any:
     session = get_session()

@@ -210,6 +210,7 @@ class CentrePatch(Body):
     default_service_s: Annotated[int, Field(ge=30, le=7200)] | None = None
     priority_categories: Annotated[list[Annotated[str, Field(max_length=32)]],
                                    Field(max_length=10)] | None = None
+    print_procedure: bool | None = None
 
 
 class CentreOut(Out):
@@ -224,6 +225,7 @@ class CentreOut(Out):
     priority_categories: list[str]
     opening_hours: dict[str, list[StoredOpeningSession]]
     logo_url: str | None
+    print_procedure: bool
 
 
 class LogoOut(Out):

@@ -387,8 +387,9 @@ CENTRE_TEXTS = {"name": (N_("Tên trung tâm"), True), "address": (N_("Địa ch
 
 def update_centre(session: Session, centre: Centre, changes: dict[str, object]) -> Centre:
     """Change the centre's names and printed texts, its rating scale, the service time
-    assumed before there is history, and which priority groups kiosks offer. The code and
-    the time zone stay (service days and reports hang on them)."""
+    assumed before there is history, which priority groups kiosks offer, and whether printed
+    tickets carry their procedure and its papers. The code and the time zone stay (service
+    days and reports hang on them)."""
     own = session.merge(centre)  # the request's centre may be a remembered copy
     for key, value in changes.items():
         if key in CENTRE_TEXTS:
@@ -400,6 +401,8 @@ def update_centre(session: Session, centre: Centre, changes: dict[str, object]) 
                 raise Invalid("Nhóm ưu tiên không có: %(names)s", "unknown_priority_category",
                               names=", ".join(sorted(unknown)))
             value = list(dict.fromkeys(value))  # type: ignore[call-overload]
+        elif key == "print_procedure":
+            value = bool(value)
         elif key not in ("rating_scale", "default_service_s"):
             raise Invalid("Không đổi được '%(key)s' của trung tâm", "invalid_body", key=key)
         setattr(own, key, value)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,12 +17,15 @@ from hall.models import Centre
 from hall.models import Device
 from hall.models import PrintJob
 from hall.models import Ticket
+from hall.models.procedure import Procedure
 from hall.models.vocabulary import PrintStatus
 from hall.models.vocabulary import TicketStatus
+from printer.ticket import ProcedureTicket
 from printer.ticket import TicketDescription
 from printer.ticket import ticket_logo
 
 MAX_ATTEMPTS = 5
+PAPERS_PRINTED = 5  # checklist lines on a ticket, at most (the last may count the rest)
 
 
 def queue_job(session: Session, ticket: Ticket, device: Device, now: datetime,
@@ -57,7 +61,7 @@ def describe(session: Session, job: PrintJob, width: int, now: datetime) -> Tick
     label = None
     if ticket.priority:
         label = PRIORITY_LABELS.get(ticket.priority_category or "", "Ưu tiên")
-    return TicketDescription(
+    plain = TicketDescription(
         centre=centre.name, field=ticket.field.name, number=ticket.number,
         issued_at=printed_time(ticket.issued_at, centre.timezone),
         waiting_ahead=ahead, estimated_wait_min=-(-wait_s // 60),
@@ -66,6 +70,28 @@ def describe(session: Session, job: PrintJob, width: int, now: datetime) -> Tick
         header=centre.ticket_header, footer=centre.ticket_footer, width=width,
         logo_png=printed_logo(session, centre.id),
     )  # fmt: skip
+    # The procedure only when the centre prints it: otherwise the ticket (and the agent's
+    # payload) is exactly what it always was.
+    procedure = (session.get(Procedure, ticket.procedure_id)
+                 if centre.print_procedure and ticket.procedure_id else None)
+    if procedure is None:
+        return plain
+    return ProcedureTicket(**vars(plain), procedure=procedure.name,
+                           papers=checklist(procedure.papers or []))
+
+
+def checklist(papers: list[dict[str, Any]]) -> tuple[str, ...]:
+    """A procedure's papers as a ticket lists them to tick off, "☐ Tờ khai (bản chính)":
+    five lines at most, the last counting the others when there are more."""
+    rows = []
+    for paper in papers:
+        copies = int(paper.get("copies") or 1)
+        kind = "bản chính" if paper.get("original") else "bản sao"
+        rows.append(f"☐ {paper['name']} ({f'{copies} ' if copies > 1 else ''}{kind})")
+    if len(rows) > PAPERS_PRINTED:
+        others = len(rows) - (PAPERS_PRINTED - 1)
+        rows = [*rows[:PAPERS_PRINTED - 1], f"… và {others} giấy tờ khác"]
+    return tuple(rows)
 
 
 def printed_logo(session: Session, centre_id: int) -> bytes | None:

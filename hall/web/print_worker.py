@@ -126,13 +126,16 @@ def _report(job: PrintJob, device: Device) -> None:
 
 def _agent_job(session: Any, job: PrintJob, now: datetime) -> dict[str, Any]:
     """The `print.job` payload: the ticket description; the agent renders it at its width.
-    The logo travels beside it in base64 (an agent older than logos ignores it and prints the
-    rest, where an unknown key in `ticket` would fail the job)."""
+    The logo travels beside it in base64, and the procedure with its checklist (when the
+    centre prints them) as `procedure: {name, papers}`: an agent older than them ignores
+    them and prints the rest, where an unknown key in `ticket` would fail the job."""
     ticket = asdict(print_jobs.describe(session, job, 576, now))
     logo = ticket.pop("logo_png")
     payload: dict[str, Any] = {"job": job.id, "ticket": ticket}
     if logo:
         payload["logo_png"] = base64.b64encode(logo).decode("ascii")
+    if "procedure" in ticket:  # beside the ticket too, for the same reason as the logo
+        payload["procedure"] = {"name": ticket.pop("procedure"), "papers": ticket.pop("papers")}
     return payload
 
 

@@ -118,10 +118,13 @@
 
   /* ---- import ---- */
   var importFile = null;
-  function sendImport(save) {
-    var xlsx = /\.xlsx$/i.test(importFile.name);
-    return fetch("/api/v1/fields/import?save=" + (save ? "1" : "0"), {
-      method: "POST", credentials: "same-origin", body: importFile,
+  function sendImport(save) { return upload("/fields/import", importFile, save); }
+  /* A CSV or Excel file to an import endpoint: a preview (save false) or saved; a file with
+     bad rows answers its rows (422 with save), not an error. */
+  function upload(path, file, save) {
+    var xlsx = /\.xlsx$/i.test(file.name);
+    return fetch("/api/v1" + path + "?save=" + (save ? "1" : "0"), {
+      method: "POST", credentials: "same-origin", body: file,
       headers: Object.assign({"X-CSRF-Token": config.csrf, "Accept-Language": hall.language(),
                               "Content-Type": xlsx ?
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/csv"}, centreHeaders())
@@ -167,6 +170,115 @@
     }, fail);
   });
 
+  /* ---- procedures ---- */
+  var ONLINE = {full: _("Toàn trình"), partial: _("Một phần"), none: _("Không")};
+  function fee(amount) {
+    if (amount === null || amount === undefined) { return "—"; }
+    return amount === 0 ? _("Miễn phí") : amount.toLocaleString("vi-VN") + " đ";
+  }
+  var procedureFields = false;  // the filter's fields, filled once
+  function loadProcedures() {
+    var form = $("procedure-filter").elements, query = [];
+    if (isAdmin) { query.push("hidden=1"); }  // admins see the hidden ones too, to show them again
+    if (form.q.value.trim()) { query.push("q=" + encodeURIComponent(form.q.value.trim())); }
+    if (form.field.value) { query.push("field=" + encodeURIComponent(form.field.value)); }
+    if (!procedureFields) {
+      procedureFields = true;
+      api("GET", "/fields").then(function (list) {
+        list.forEach(function (f) {
+          var option = document.createElement("option");
+          option.value = f.code; option.textContent = f.code + " · " + f.name;
+          form.field.appendChild(option);
+        });
+      }, function (error) { procedureFields = false; fail(error); });
+    }
+    return api("GET", "/procedures" + (query.length ? "?" + query.join("&") : "")).then(function (list) {
+      fill("procedure-table", list.map(function (p) {
+        var actions = isAdmin ? button(p.visible ? _("Ẩn đi") : _("Hiện lại"), function () {
+          setVisible(p, !p.visible);
+        }, "visibility") : "";
+        if (actions) {
+          actions.title = p.visible ? _("Ẩn khỏi ki-ốt và trang tra cứu") : _("Hiện lại trên ki-ốt");
+        }
+        return [p.field.code, p.code || "", p.name, fee(p.fees), ONLINE[p.online] || p.online,
+                p.visible ? _("Hiện") : _("Ẩn"), actions];
+      }), list.map(function (p) { return p.id; }));
+      Array.prototype.forEach.call($("procedure-table").querySelectorAll("tbody tr"), function (tr, i) {
+        tr.classList.toggle("off", !list[i].visible);
+      });
+      $("procedure-count").textContent = _("{n} thủ tục", {n: list.length});
+    }, fail);
+  }
+  /* Shown or hidden: the procedure as it is, with `visible` changed (PUT replaces it whole). */
+  function setVisible(p, visible) {
+    var body = {field: p.field.code, name: p.name, name_en: p.name_en || "", code: p.code,
+                level: p.level, time_limit: p.time_limit || "", fees: p.fees, fee_note: p.fee_note || "",
+                papers: p.papers.map(function (paper) {
+                  return {name: paper.name, original: paper.original, copies: paper.copies};
+                }),
+                online: p.online, portal_url: p.portal_url, visible: visible};
+    api("PUT", "/procedures/" + p.id, body).then(function () {
+      say(visible ? _("Đã hiện thủ tục {name}", {name: p.name}) : _("Đã ẩn thủ tục {name}", {name: p.name}), "info");
+      loadProcedures();
+    }, fail);
+  }
+  /* Another centre: its own fields in the filter, no preview of a file meant for the last. */
+  function resetProcedures() {
+    var select = $("procedure-filter").elements.field;
+    while (select.options.length > 1) { select.remove(1); }
+    select.value = ""; procedureFields = false;
+    procedureFile = null; $("procedure-import-save").disabled = true;
+    $("procedure-import-preview").hidden = true;
+  }
+  $("procedure-filter").addEventListener("submit", function (event) {
+    event.preventDefault(); loadProcedures();
+  });
+  $("procedure-filter").elements.field.addEventListener("change", loadProcedures);
+
+  var procedureFile = null;
+  var ACTIONS = {add: _("Thêm mới"), update: _("Cập nhật")};
+  function showProcedureImport(result) {
+    var table = $("procedure-import-preview"), body = table.querySelector("tbody");
+    body.textContent = "";
+    result.rows.forEach(function (r) {
+      var tr = document.createElement("tr");
+      tr.className = r.errors.length ? "bad" : r.action;
+      [r.row, r.field, r.code || "", r.name, fee(r.fees), r.papers, ONLINE[r.online] || r.online,
+       ACTIONS[r.action] || r.action, r.errors.join("; ") || _("Hợp lệ")].forEach(function (cell) {
+        var td = document.createElement("td"); td.textContent = String(cell); tr.appendChild(td);
+      });
+      body.appendChild(tr);
+    });
+    table.hidden = false;
+    $("procedure-import-save").disabled = !result.ok || result.saved;
+  }
+  $("procedure-import-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    procedureFile = event.target.elements.file.files[0];
+    if (!procedureFile) { return; }
+    $("procedure-import-save").disabled = true;
+    upload("/procedures/import", procedureFile, false).then(function (result) {
+      showProcedureImport(result);
+      say(result.ok ? _("Mọi dòng hợp lệ: {added} thêm mới, {updated} cập nhật; bấm Lưu tất cả",
+                        {added: result.added, updated: result.updated})
+                    : _("Có dòng lỗi; sửa tệp rồi xem trước lại"), result.ok ? "info" : "error");
+    }, fail);
+  });
+  $("procedure-import-save").addEventListener("click", function () {
+    if (!procedureFile) { return; }
+    $("procedure-import-save").disabled = true;
+    upload("/procedures/import", procedureFile, true).then(function (result) {
+      showProcedureImport(result);
+      if (result.saved) {
+        say(_("Đã lưu: {added} thủ tục thêm mới, {updated} cập nhật",
+              {added: result.added, updated: result.updated}), "info");
+        loadProcedures();
+      } else {
+        say(_("Có dòng lỗi; sửa tệp rồi xem trước lại"));
+      }
+    }, fail);
+  });
+
   /* ---- centre ---- */
   var DAYS = [_("Thứ Hai"), _("Thứ Ba"), _("Thứ Tư"), _("Thứ Năm"), _("Thứ Sáu"), _("Thứ Bảy"), _("Chủ nhật")];
   (function buildHours() {
@@ -185,6 +297,7 @@
       showLogo(c.logo_url);
       ["name", "address", "ticket_header", "ticket_footer"].forEach(function (k) { form[k].value = c[k]; });
       form.rating_scale.value = String(c.rating_scale);
+      form.print_procedure.checked = !!c.print_procedure;
       form.default_service_min.value = Math.round(c.default_service_s / 60);
       Array.prototype.forEach.call($("priority").querySelectorAll("input"), function (input) {
         input.checked = c.priority_categories.indexOf(input.value) >= 0;
@@ -236,7 +349,8 @@
                              ticket_footer: form.ticket_footer.value.trim(),
                              rating_scale: Number(form.rating_scale.value),
                              default_service_s: Number(form.default_service_min.value || 5) * 60,
-                             priority_categories: checked(event.target, "priority_categories")})
+                             priority_categories: checked(event.target, "priority_categories"),
+                             print_procedure: form.print_procedure.checked})
       .then(function () { return api("PUT", "/centre/opening-hours", {days: days}); })
       .then(function () { return api("PUT", "/centre/display", display); })
       .then(function () { say(_("Đã lưu thông tin trung tâm"), "info"); loadCentre(); }, fail);
@@ -517,7 +631,7 @@
   $("audit-form").elements.from.value = today; $("audit-form").elements.to.value = today;
 
   /* ---- tabs ---- */
-  var loaders = {fields: loadFields, centre: loadCentre, counters: loadCounters, devices: loadDevices, users: loadUsers,
+  var loaders = {fields: loadFields, procedures: loadProcedures, centre: loadCentre, counters: loadCounters, devices: loadDevices, users: loadUsers,
                  tokens: loadTokens, audit: loadAudit};
   function show(tab) {
     Array.prototype.forEach.call(document.querySelectorAll("#tabs button"), function (b) {
@@ -543,6 +657,7 @@
       pick.value = centre;
       pick.addEventListener("change", function () {
         centre = pick.value;
+        resetProcedures();
         var current = document.querySelector("#tabs button[aria-current=page]");
         show(current ? current.dataset.tab : "fields");
       });
