@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Response
 from flask import abort
@@ -15,11 +16,13 @@ from hall.api.common import now
 from hall.api.common import public_url
 from hall.engine import admin
 from hall.engine import print_jobs
+from hall.engine import procedures
 from hall.engine import ratings
 from hall.engine import text
 from hall.engine import tickets
 from hall.engine.clock import service_day
 from hall.models import Centre
+from hall.models import Device
 from hall.models import vocabulary
 from hall.read import serialize
 from hall.web import pairing
@@ -59,21 +62,25 @@ def track_json(token: str) -> Any:
     return jsonify(ticket)
 
 
-@bp.get("/t/<token>/qr.svg")
-def track_qr(token: str) -> Any:
-    """The tracking URL as a QR code, for the kiosk's confirmation screen."""
+def _qr_svg(text: str) -> bytes:
+    """`text` as a QR code in SVG (paths only: no inline style, nothing the CSP refuses)."""
     import io
 
     import qrcode
     import qrcode.image.svg
 
-    _tracked(token)
-    base = public_url() or request.host_url.rstrip("/")  # the kiosk's own screen
-    image = qrcode.make(base + f"/t/{token}",
-                        image_factory=qrcode.image.svg.SvgPathImage, box_size=12, border=2)
+    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=12, border=2)
     buffer = io.BytesIO()
     image.save(buffer)
-    return Response(buffer.getvalue(), mimetype="image/svg+xml",
+    return buffer.getvalue()
+
+
+@bp.get("/t/<token>/qr.svg")
+def track_qr(token: str) -> Any:
+    """The tracking URL as a QR code, for the kiosk's confirmation screen."""
+    _tracked(token)
+    base = public_url() or request.host_url.rstrip("/")  # the kiosk's own screen
+    return Response(_qr_svg(base + f"/t/{token}"), mimetype="image/svg+xml",
                     headers={"Cache-Control": "private, max-age=86400"})
 
 
@@ -93,3 +100,40 @@ def kiosk_page() -> Any:
                      print_jobs.PRIORITY_LABELS_EN.get(key, key))
                     for key in centre.priority_categories]))
     return pairing.renew(page, PAIRING_COOKIE, token)
+
+
+def _paired_kiosk() -> Device:
+    """The kiosk whose pairing cookie came with the request; 401 for any other caller."""
+    for token in request.cookies.getlist(PAIRING_COOKIE):
+        device = pairing.device_for(token, "kiosk")
+        if device is not None:
+            return device
+    abort(401)
+
+
+def _is_web_address(url: str | None) -> bool:
+    try:
+        parts = urlsplit(url or "")
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
+@bp.get("/kiosk/procedures/<int:procedure_id>/qr.svg")
+def procedure_qr(procedure_id: int) -> Any:
+    """The online portal of a procedure as a QR code, for the kiosk's procedure screen: only
+    for the paired kiosk, a shown procedure of its own centre that can be done online at a web
+    address (any other is 404, as if it did not exist)."""
+    device = _paired_kiosk()
+    session = get_session()
+    centre = session.get_one(Centre, device.centre_id)
+    try:
+        procedure = procedures.get(session, centre, procedure_id)
+    except procedures.UnknownProcedure:
+        abort(404)
+    if procedure.online == "none" or not _is_web_address(procedure.portal_url):
+        abort(404)
+    answer = Response(_qr_svg(str(procedure.portal_url)), mimetype="image/svg+xml",
+                      headers={"Cache-Control": "private, no-cache"})
+    answer.add_etag()  # asked again each time, answered 304 until the address changes
+    return answer.make_conditional(request)

@@ -98,6 +98,47 @@
       tone.connect(audio.destination); tone.start(); tone.stop(audio.currentTime + 0.6);
     } catch (e) { /* sound needs a tap first on some phones */ }
   }
+  // The papers to bring for the procedure the ticket names (the kiosk's choice, or the
+  // officer's): a checklist the citizen ticks off, kept on this phone.
+  var papersFor = null;
+  function ticked() {
+    try { return JSON.parse(localStorage.getItem("hall-papers-" + ticket.id + "-" + papersFor) || "[]"); }
+    catch (e) { return []; }
+  }
+  function tick(index, on) {
+    var list = ticked().filter(function (i) { return i !== index; });
+    if (on) { list.push(index); }
+    try { localStorage.setItem("hall-papers-" + ticket.id + "-" + papersFor, JSON.stringify(list)); }
+    catch (e) { /* private browsing: the ticks last as long as the page */ }
+  }
+  function showPapers(procedure) {
+    var box = $("papers-list"), done = ticked();
+    box.textContent = "";
+    procedure.papers.forEach(function (paper, index) {
+      var item = document.createElement("li");
+      item.innerHTML = '<label><input type="checkbox"><span><span class="paper-name"></span><span class="paper-kind"></span></span></label>';
+      var check = item.querySelector("input");
+      check.checked = done.indexOf(index) >= 0;
+      check.addEventListener("change", function () { tick(index, check.checked); });
+      item.querySelector(".paper-name").textContent = paper.name;
+      item.querySelector(".paper-kind").textContent = (paper.original ? _("Bản chính") : _("Bản sao")) +
+        " · " + _("{n} bản", {n: paper.copies});
+      box.appendChild(item);
+    });
+    $("papers").hidden = !procedure.papers.length;
+  }
+  function followProcedure() {
+    var named = ticket.procedure;
+    $("procedure").hidden = !named;
+    $("procedure").textContent = !named ? "" : hall.language() === "en" && named.name_en ? named.name_en : named.name;
+    var id = named ? named.id : null;
+    if (id === papersFor) { return; }
+    papersFor = id;
+    if (id === null) { $("papers").hidden = true; return; }
+    hall.api("GET", "/procedures/" + id, null, {token: token}).then(function (procedure) {
+      if (papersFor === procedure.id) { showPapers(procedure); }
+    }, function () { /* no list to show: the officer will say */ });
+  }
   function show(next) {
     var wasCalled = ticket.status === "called";
     ticket = next;
@@ -115,6 +156,7 @@
     $("counter").textContent = ticket.counter || "";
     if (ticket.status === "called" && !wasCalled) { alertCitizen(); }
     offerRating();
+    followProcedure();
   }
   // A refresh that an event overtook would show the ticket as it was: it is dropped.
   var heard = 0;
