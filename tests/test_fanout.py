@@ -147,7 +147,9 @@ def test_every_display_hears_each_call_in_one_message(hall: tuple[Server, World]
         # each call carries the waiting counts after it: 3, 2, 1, 0 in Hộ tịch
         assert [{f["code"]: f["waiting"] for f in call["fields"]}["HT"] for call in calls] == [
             CALLS - 1 - i for i in range(CALLS)]
-        assert "tracking_url" not in json.dumps(calls)  # the public ticket, as before
+        # the public ticket, as before: no tracking link, no record codes, no procedure
+        assert {key for call in calls for key in call["ticket"]} == {
+            "id", "number", "field", "status", "priority", "counter", "called_at"}
         for n in range(lean, SCREENS):  # no events named: the whole stream, as API clients know it
             names = crowd.names(n)
             assert names.count("ticket.called") == CALLS
@@ -230,3 +232,26 @@ def test_a_snapshot_is_shared_until_the_centre_changes(monkeypatch: pytest.Monke
     later = time.monotonic() + snapshots.MAX_AGE_S + 1
     monkeypatch.setattr(snapshots.time, "monotonic", lambda: later)
     assert manager.public_state(1, build(1))["made"] == 5  # and never older than MAX_AGE_S
+
+
+def test_a_snapshot_built_while_an_event_arrives_is_built_again() -> None:
+    """A screen has joined its rooms; an event reaches it while its snapshot is read: that
+    snapshot (older than the event, yet sent after it) is not sent, nor kept."""
+    manager = snapshots.WatchingManager()
+    builds: list[int] = []
+
+    def build() -> dict[str, Any]:
+        builds.append(len(builds))
+        if len(builds) == 1:
+            manager.delivered("centre:1|ticket.called")  # delivered during the first read
+        return {"made": len(builds)}
+
+    assert manager.public_state(1, build)["made"] == 2
+    assert manager.public_state(1, build)["made"] == 2 and len(builds) == 2  # the second is kept
+
+    def always() -> dict[str, Any]:
+        manager.delivered("centre:2")
+        return {"made": time.monotonic()}
+
+    manager.public_state(2, always)  # a stream of events: a bounded number of builds
+    assert 2 not in manager.kept

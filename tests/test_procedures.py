@@ -5,6 +5,7 @@ preview and per-row errors, found without regard to case or diacritics, and name
 from __future__ import annotations
 
 import io
+import time
 from typing import Any
 
 import pytest
@@ -97,10 +98,19 @@ def test_a_ticket_for_a_procedure(client: FlaskClient, world: World) -> None:
     ticket = issued.get_json()
     assert ticket["field"]["code"] == "HT" and ticket["number"].startswith("A")
     assert ticket["procedure"] == {"id": birth["id"], "name": "Đăng ký khai sinh", "name_en": ""}
-    # the same tap again: the same ticket; the same key for another procedure: refused
+    # the same tap again: the same ticket, even once the procedure is hidden (no new one is
+    # issued for a hidden procedure); the same key for another field: refused
+    hidden = {**BIRTH, "visible": False}
+    assert client.put(f"/api/v1/procedures/{birth['id']}", json=hidden,
+                      headers=world.headers("admin")).status_code == 200
     again = client.post("/api/v1/tickets", json={"procedure": birth["id"]}, headers=kiosk)
     assert again.status_code == 200 and again.get_json()["id"] == ticket["id"]
-    assert client.post("/api/v1/tickets", json={"field": "HT"}, headers=kiosk).status_code == 422
+    fresh = client.post("/api/v1/tickets", json={"procedure": birth["id"]},
+                        headers=world.headers("kiosk", **{"Idempotency-Key": "tap-2"}))
+    assert fresh.status_code == 404 and fresh.get_json()["error"]["code"] == "unknown_procedure"
+    assert client.post("/api/v1/tickets", json={"field": "CT"}, headers=kiosk).status_code == 422
+    assert client.put(f"/api/v1/procedures/{birth['id']}", json=BIRTH,
+                      headers=world.headers("admin")).status_code == 200
     # what a screen or another citizen sees of it does not say what the citizen came for
     public = client.get(f"/api/v1/tickets/{ticket['id']}", headers=world.headers("display"))
     assert "procedure" not in public.get_json()
@@ -163,7 +173,7 @@ GOOD = [
      "Tờ khai đăng ký khai sinh | bản chính | 1\nGiấy chứng sinh | bản chính", "Toàn trình",
      "https://dichvucong.gov.vn"],
     ["CT", "2.000815", "Chứng thực bản sao từ bản chính", "xã", "Trong ngày", "2.000 đồng",
-     "Bản chính giấy tờ | bản chính; Bản sao | bản sao | 2", "không", ""],
+     "Bản chính giấy tờ | bản chính\nBản sao | bản sao | 2", "không", ""],
 ]
 
 
@@ -276,3 +286,72 @@ def test_statistics_by_procedure(client: FlaskClient, world: World) -> None:
     sheet = client.get(f"/api/v1/stats?from={day}&to={day}&by=procedure&format=csv",
                        headers={**world.headers("manager"), "Accept-Language": "vi"})
     assert sheet.status_code == 200 and "Thủ tục" in sheet.get_data(as_text=True).splitlines()[0]
+
+
+def test_reimport_keeps_codes_claims_once_and_tells_levels_apart(client: FlaskClient,
+                                                                 world: World) -> None:
+    assert upload(client, world, csv_of(GOOD), "csv", "1").status_code == 201
+    # the next list without its code column: matched by field and name, the code kept
+    uncoded = [GOOD[0], ["CT", "", *GOOD[1][2:4], "03 ngày", *GOOD[1][5:]]]
+    again = upload(client, world, csv_of(uncoded), "csv", "1").get_json()
+    assert (again["added"], again["updated"]) == (0, 2)
+    copy = [p for p in client.get("/api/v1/procedures", headers=world.headers("kiosk")).get_json()
+            if p["field"]["code"] == "CT"]
+    assert [(p["code"], p["time_limit"]) for p in copy] == [("2.000815", "03 ngày")]
+    # one row by its code and another by its name would both change that procedure
+    twice = upload(client, world, csv_of([GOOD[1], ["CT", "", *GOOD[1][2:]]]), "csv", "0")
+    assert "cùng sửa một thủ tục" in twice.get_json()["rows"][1]["errors"][0]
+    # the same name at two levels, or with two codes, is two procedures
+    levels = [["CT", "", "Chứng thực chữ ký", "Cấp xã", "", "", "", "", ""],
+              ["CT", "", "Chứng thực chữ ký", "Cấp huyện", "", "", "", "", ""],
+              ["HT", "1.1", "Đăng ký lại", "", "", "", "", "", ""],
+              ["HT", "1.2", "Đăng ký lại", "", "", "", "", "", ""]]
+    both = upload(client, world, csv_of(levels), "csv", "1")
+    assert both.status_code == 201 and both.get_json()["added"] == 4
+
+
+def test_an_import_is_one_fields_changed(app: Flask, client: FlaskClient, world: World) -> None:
+    """Every kiosk and display reloads on fields.changed: an import of many rows sends one."""
+    from hall.web.sockets import socketio
+
+    kiosk = socketio.test_client(app, auth={"token": world.tokens["kiosk"]})
+    kiosk.get_received()
+    rows = [["HT", "", f"Thủ tục {n}", "", "", "", "", "", ""] for n in range(50)]
+    assert upload(client, world, csv_of(rows), "csv", "1").status_code == 201
+    names_heard: list[str] = []
+    deadline = time.monotonic() + 1.5  # the emit, and queue.changed after it, come by then
+    while time.monotonic() < deadline:
+        names_heard += [event["name"] for event in kiosk.get_received()]
+        time.sleep(0.05)
+    assert names_heard.count("fields.changed") == 1
+    kiosk.disconnect()
+
+
+def test_a_transfer_in_the_field_keeps_the_procedure(client: FlaskClient, world: World) -> None:
+    birth = add(client, world, BIRTH)
+    officer = world.headers("officer1")
+    ticket = client.post("/api/v1/tickets", json={"procedure": birth["id"]},
+                         headers=world.headers("kiosk")).get_json()
+    client.post("/api/v1/counters/1/open", headers=officer)
+    assert client.post("/api/v1/counters/1/call-next", headers=officer).get_json()["id"] == ticket["id"]
+    moved = client.post("/api/v1/counters/1/transfer", json={"counter": 2}, headers=officer).get_json()
+    assert moved["procedure"]["id"] == birth["id"]  # to another counter of the same field
+    client.post("/api/v1/counters/2/open", headers=world.headers("officer2"))
+    client.post("/api/v1/counters/2/call-next", headers=world.headers("officer2"))
+    elsewhere = client.post("/api/v1/counters/2/transfer", json={"field": "CT"},
+                            headers=world.headers("officer2")).get_json()
+    assert elsewhere["procedure"] is None  # another field: its procedure no longer holds
+
+
+def test_procedures_of_one_name_are_told_apart_in_statistics(client: FlaskClient,
+                                                             world: World) -> None:
+    first = add(client, world, {"field": "HT", "name": "Đăng ký lại", "code": "1.1"})
+    second = add(client, world, {"field": "CT", "name": "Đăng ký lại"})
+    kiosk, officer = world.headers("kiosk"), world.headers("officer1")
+    for procedure in (first, second):
+        client.post("/api/v1/tickets", json={"procedure": procedure["id"]}, headers=kiosk)
+    day = client.get("/api/v1/tickets/1", headers=officer).get_json()["issued_at"][:10]
+    rows = client.get(f"/api/v1/stats?from={day}&to={day}&by=procedure",
+                      headers=world.headers("manager")).get_json()["rows"]
+    assert [(r["key"], r["issued"]) for r in rows] == [("Đăng ký lại (CT)", 1),
+                                                      ("Đăng ký lại (HT, 1.1)", 1)]

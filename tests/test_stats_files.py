@@ -230,7 +230,7 @@ def test_the_workbook_has_a_sheet_per_grouping(client: FlaskClient, world: World
         'attachment; filename="bao-cao-2026-03-02-2026-03-03.xlsx"')
     book = load_workbook(io.BytesIO(answer.get_data()))
     assert book.sheetnames == ["By field", "By counter", "By officer", "By day", "By week",
-                               "By month", "By quarter", "By hour", "By weekday"]
+                               "By month", "By quarter", "By hour", "By weekday", "By procedure"]
     by_field = book["By field"]
     assert [cell.value for cell in by_field[4]] == HEADINGS_EN
     assert [cell.value for cell in by_field[5]][:3] == CT[:3]  # the same figures as /stats

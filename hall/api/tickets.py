@@ -61,7 +61,8 @@ def issue_ticket(principal: Principal, body: s.TicketIn) -> Any:
     session, centre = get_session(), principal.centre
     field = body.field
     if body.procedure is not None:  # the procedure's field (a hidden one is not offered)
-        procedure = procedures.get(session, centre, body.procedure)
+        # hidden ones too: a retry of a key answers its ticket (issuing refuses a new one)
+        procedure = procedures.get(session, centre, body.procedure, hidden=True)
         if field is not None and field != procedure.field.code:
             raise Invalid("Thủ tục này thuộc lĩnh vực %(field)s, không phải %(given)s",
                           "procedure_field_mismatch", field=procedure.field.code, given=field)
@@ -70,7 +71,8 @@ def issue_ticket(principal: Principal, body: s.TicketIn) -> Any:
     asked = issuing.Request(
         field, _actor(principal), _source(principal), principal.credential,
         key=_idempotency_key(), priority=body.priority, category=body.priority_category,
-        device=principal.device, base_url=public_url(), procedure=body.procedure)
+        device=principal.device, base_url=public_url(), procedure=body.procedure,
+        procedure_shown=procedure.visible if body.procedure is not None else True)
     session.connection()  # the write transaction first (SQLite: the write gate), then the
     moment = now()  # clock: tickets that wait for the gate are stamped in the order they go
     issued = _committed(session, centre, asked, moment)

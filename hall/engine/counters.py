@@ -454,6 +454,8 @@ def transfer(session: Session, centre_id: int, number: int, officer: User, now: 
         status=TicketStatus.WAITING, issued_at=now, queued_at=old.queued_at,
         target_counter_id=target.id if target else None,
         tracking_token=old.tracking_token, transferred_from_id=old.id,
+        # the citizen's procedure still holds at another counter of the same field
+        procedure_id=old.procedure_id if target_field.id == old.field_id else None,
     )  # fmt: skip
     session.add(new)
     session.flush()

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from hall.engine import print_jobs
 from hall.engine import tickets
 from hall.engine.errors import KeyReused
+from hall.engine.procedures import UnknownProcedure
 from hall.models import Centre
 from hall.models import Device
 from hall.models import PrintJob
@@ -32,6 +33,7 @@ class Request:
     device: Device | None = None  # a kiosk with a printer gets a print job
     base_url: str = ""
     procedure: int | None = None  # the procedure asked for (its field is `field`)
+    procedure_shown: bool = True  # a hidden procedure issues no new ticket
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,8 @@ def issue_once(session: Session, centre: Centre, asked: Request, now: datetime) 
     if asked.key and (seen := tickets.recall_key(session, asked.credential, asked.key, centre,
                                                   now)):
         return Issued(_same_request(session, seen, asked), fresh=False)
+    if not asked.procedure_shown:
+        raise UnknownProcedure()
     ticket = tickets.issue(session, centre, asked.field, now=now, actor=asked.actor,
                            source=asked.source, priority=asked.priority, category=asked.category,
                            procedure_id=asked.procedure)
@@ -73,7 +77,8 @@ def _same_request(session: Session, seen: Ticket, asked: Request) -> Ticket:
     ticket the kiosk did not ask for."""
     field = tickets.field_by_id(session, seen.centre_id, seen.origin_field_id)
     priority = asked.priority or asked.category is not None  # as tickets.issue decides it
+    # (not the procedure: an officer may have named another since, in the same field)
     if (field.code != asked.field or seen.priority != priority
-            or seen.priority_category != asked.category or seen.procedure_id != asked.procedure):
+            or seen.priority_category != asked.category):
         raise KeyReused()
     return seen

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hall.engine import events
 from hall.engine import procedures
 from hall.engine import text
 from hall.engine.errors import Invalid
@@ -74,10 +75,10 @@ def fee(value: str) -> int | None:
 
 
 def papers(value: str) -> list[dict[str, Any]]:
-    """One paper a line (or separated by ';'): 'Tờ khai | bản chính | 1'; the second part
+    """One paper a line: 'Tờ khai | bản chính | 1' (a name may hold ';'); the second part
     'bản chính' (original) or 'bản sao' (copy), the third how many. Raises ValueError."""
     found = []
-    for line in re.split(r"[\n;]+", value):
+    for line in re.split(r"[\r\n]+", value):
         parts = [part.strip() for part in line.split("|")]
         if not parts[0]:
             continue
@@ -122,29 +123,38 @@ def check(session: Session, centre: Centre, cells: list[list[str]]) -> list[Row]
     existing = list(session.scalars(select(Procedure).where(Procedure.centre_id == centre.id)))
     by_code = {p.code: p.id for p in existing if p.code}
     by_name = {(p.field_id, procedures.fold(p.name)): p.id for p in existing}
+    code_of = {p.id: p.code for p in existing}
     seen_codes: dict[str, int] = {}
-    seen_names: dict[tuple[str, str], int] = {}
+    seen_names: dict[tuple[str, str, str | None], int] = {}
+    claimed: dict[int, int] = {}  # a procedure of the centre -> the row that updates it
     checked = []
     for number, cells_of_row in enumerate(rows[1:], start=2):
         given = {column: cells_of_row[i] if i < len(cells_of_row) else ""
                  for i, column in enumerate(columns) if column}
         row = _row(number, given, fields)
         values = row.values
-        if values.code:
+        name = procedures.fold(values.name)
+        if values.code:  # a code is the procedure: the same code twice is one repeated
             if values.code in seen_codes:
                 row.errors.append(Msg("mã %(code)s lặp lại dòng %(row)s", code=values.code,
                                       row=seen_codes[values.code]))
             seen_codes.setdefault(values.code, number)
             row.existing = by_code.get(values.code)
-        key = (values.field_code, procedures.fold(values.name))
-        if values.name and key in seen_names:
-            row.errors.append(Msg("thủ tục này lặp lại dòng %(row)s", row=seen_names[key]))
-        seen_names.setdefault(key, number)
+        elif values.name:  # without one, field, name and level tell procedures apart
+            key = (values.field_code, name, values.level)
+            if key in seen_names:
+                row.errors.append(Msg("thủ tục này lặp lại dòng %(row)s", row=seen_names[key]))
+            seen_names.setdefault(key, number)
         if row.existing is None and values.field_code in fields:
-            match = by_name.get((fields[values.field_code].id, key[1]))
-            if match is not None and (not values.code or not any(
-                    p.id == match and p.code and p.code != values.code for p in existing)):
+            match = by_name.get((fields[values.field_code].id, name))
+            # a procedure that has a code is another one's only if the row has no code
+            if match is not None and (not values.code or not code_of.get(match)):
                 row.existing = match
+        if row.existing is not None:
+            if row.existing in claimed:
+                row.errors.append(Msg("dòng này và dòng %(row)s cùng sửa một thủ tục",
+                                      row=claimed[row.existing]))
+            claimed.setdefault(row.existing, number)
         checked.append(row)
     return checked
 
@@ -197,15 +207,26 @@ def _row(number: int, given: dict[str, str], fields: dict[str, Field]) -> Row:
 
 
 def save(session: Session, centre: Centre, rows: list[Row]) -> tuple[int, int]:
-    """Every row added or updated: (added, updated)."""
+    """Every row added or updated, with the fields and procedures read once (a province's
+    list is thousands of rows): (added, updated). A row without a code keeps the code of the
+    procedure it updates."""
+    fields = {f.code: f for f in session.scalars(select(Field).where(Field.centre_id == centre.id))}
+    existing = {p.id: p for p in session.scalars(select(Procedure).where(
+        Procedure.centre_id == centre.id))}
     added = updated = 0
     for row in rows:
-        if row.existing is None:
-            procedures.add(session, centre, row.values)
+        procedure = existing.get(row.existing) if row.existing is not None else None
+        if procedure is None:
+            procedure = Procedure(centre_id=centre.id)
+            session.add(procedure)
             added += 1
         else:
-            procedures.update(session, centre, row.existing, row.values)
+            if row.values.code is None:
+                row.values.code = procedure.code
             updated += 1
+        procedures.apply(procedure, row.values, fields[row.values.field_code])
+    session.flush()
+    events.record(session, events.FieldsChanged(centre.id))
     return added, updated
 
 

@@ -62,6 +62,8 @@ def search(session: Session, centre: Centre, query: str = "", field_code: str | 
 
 
 def get(session: Session, centre: Centre, procedure_id: int, hidden: bool = False) -> Procedure:
+    if not 1 <= procedure_id <= 2**31 - 1:  # PostgreSQL's integer: larger is no procedure
+        raise UnknownProcedure()
     procedure = session.get(Procedure, procedure_id)
     if procedure is None or procedure.centre_id != centre.id or not (procedure.visible or hidden):
         raise UnknownProcedure()
@@ -88,7 +90,8 @@ class Values:
     visible: bool = True
 
 
-def _apply(procedure: Procedure, values: Values, field: Field) -> None:
+def apply(procedure: Procedure, values: Values, field: Field) -> None:
+    """Set a procedure's details (and its folded search text) from checked values."""
     procedure.field_id = field.id
     for key in ("code", "name", "name_en", "level", "time_limit", "fee_vnd", "fee_note", "papers",
                 "online", "portal_url", "visible"):
@@ -110,7 +113,7 @@ def add(session: Session, centre: Centre, values: Values) -> Procedure:
             Procedure.centre_id == centre.id, Procedure.code == values.code)) is not None:
         raise Duplicate("Mã thủ tục %(given)s đã có ở trung tâm", "duplicate_code", given=values.code)
     procedure = Procedure(centre_id=centre.id)
-    _apply(procedure, values, field)
+    apply(procedure, values, field)
     session.add(procedure)
     session.flush()
     events.record(session, events.FieldsChanged(centre.id))
@@ -124,7 +127,7 @@ def update(session: Session, centre: Centre, procedure_id: int, values: Values) 
             Procedure.centre_id == centre.id, Procedure.code == values.code,
             Procedure.id != procedure.id)) is not None:
         raise Duplicate("Mã thủ tục %(given)s đã có ở trung tâm", "duplicate_code", given=values.code)
-    _apply(procedure, values, field)
+    apply(procedure, values, field)
     session.flush()
     events.record(session, events.FieldsChanged(centre.id))
     return procedure

@@ -377,7 +377,7 @@ def set_procedure(session: Session, centre_id: int, ticket_id: int, procedure_id
     ticket = get_ticket(session, centre_id, ticket_id)
     check_lane(session, user, ticket, by_field=True)
     if procedure_id is not None:
-        procedure = session.get(Procedure, procedure_id)
+        procedure = session.get(Procedure, procedure_id) if 1 <= procedure_id <= 2**31 - 1 else None
         if procedure is None or procedure.centre_id != centre_id:
             raise NotFound("Thủ tục không tồn tại", "unknown_procedure")
         if procedure.field_id != ticket.field_id:

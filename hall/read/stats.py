@@ -304,6 +304,18 @@ def _day_key(by: str) -> Callable[[date], Any]:
     return lambda day: day.isoweekday()
 
 
+def _procedure_labels(session: Session, centre_id: int) -> dict[int, str]:
+    """A procedure's row key: its name, and where two share it, its field and code too."""
+    rows = session.execute(select(Procedure.id, Procedure.name, Procedure.code, Field.code)
+                           .join(Field, Field.id == Procedure.field_id)
+                           .where(Procedure.centre_id == centre_id)).all()
+    named: dict[str, int] = defaultdict(int)
+    for _, name, _, _ in rows:
+        named[name] += 1
+    return {id_: name if named[name] == 1 else f"{name} ({field}{', ' + code if code else ''})"
+            for id_, name, code, field in rows}
+
+
 def _local_hour(timezone: str) -> Callable[[Any], int]:
     """A quarter-hour (see _QuarterHour) → the hour of the day in the centre's time zone."""
     local = zone(timezone)
@@ -328,9 +340,8 @@ class _Keys:
                                  .where(Counter.centre_id == centre.id))
         elif by == "officer":
             self.labels = _pairs(session, select(User.id, User.username))
-        elif by == "procedure":  # keyed by name; tickets that named none are not in a row
-            self.labels = _pairs(session, select(Procedure.id, Procedure.name)
-                                 .where(Procedure.centre_id == centre.id))
+        elif by == "procedure":  # tickets that named none are not in a row
+            self.labels = _procedure_labels(session, centre.id)
         elif by == "hour":
             self.convert = int if rolled else _local_hour(centre.timezone)
         else:

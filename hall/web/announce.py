@@ -45,7 +45,7 @@ def publish(session: Session, centre: Centre, happened: list[events.Event]) -> N
     now = app_now(app.config)
     sends: list[tuple[str, dict[str, Any], list[str]]] = []
     lean: list[tuple[int | None, dict[str, Any] | None]] = []  # (counter, held update | a call)
-    waiting, calls_only, jobs, counts = False, True, [], []
+    waiting, calls_only, fields_changed, jobs, counts = False, True, False, [], []
     counts_now: list[dict[str, Any]] | None = None
     for item in happened:
         match item:
@@ -81,7 +81,10 @@ def publish(session: Session, centre: Centre, happened: list[events.Event]) -> N
             case events.WaitingChanged():
                 waiting = True
             case events.FieldsChanged():
-                sends.append(("fields.changed", {}, sockets.to_centre(centre.id, "fields.changed")))
+                if not fields_changed:  # once per unit of work (an import changes thousands)
+                    fields_changed = True
+                    sends.append(("fields.changed", {},
+                                  sockets.to_centre(centre.id, "fields.changed")))
                 waiting, calls_only = True, False
             case events.PrintQueued(job_id):
                 jobs.append(job_id)

@@ -183,6 +183,8 @@ def on_connect(auth_payload: Any = None) -> None:
                 assert principal is not None and principal.device is not None and state is not None
                 state["rating_request"] = _pending_rating(session, centre, principal.device)
     sid = request.sid  # type: ignore[attr-defined]
+    if not _alive(sid):
+        return
     if jobs is not None:
         _sweeper.watch(app, sid, ("device", device_id))
         _counted(sid, "agent")
@@ -370,13 +372,14 @@ def on_disconnect(*_: Any) -> None:
 _socket_kinds: dict[str, str] = {}  # sid -> kind, for hall_sockets_connected
 
 
+def _alive(sid: str) -> bool:
+    """A socket that went away while its connect handler ran gets no disconnect handler call
+    (python-socketio skips sockets still connecting): nothing is registered for it."""
+    server = socketio.server  # python-socketio forgets a connection's environ when it goes
+    return server.manager.eio_sid_from_sid(sid, "/") in server.environ
+
+
 def _counted(sid: str, kind: str) -> None:
-    # A socket that went away while its connect handler ran gets no disconnect handler call
-    # (python-socketio skips sockets still connecting): count only one that is still there.
-    server = socketio.server
-    transport = server.eio.sockets.get(server.manager.eio_sid_from_sid(sid, "/"))
-    if transport is None or transport.closed:
-        return
     if sid not in _socket_kinds:
         _socket_kinds[sid] = kind
         metrics.socket_opened(kind)

@@ -19,6 +19,7 @@ from typing import Any
 import socketio
 
 MAX_AGE_S = 5.0
+REBUILDS = 3  # builds of one snapshot while events keep arriving, at most
 
 
 class WatchingManager(socketio.Manager):  # type: ignore[misc]
@@ -53,10 +54,17 @@ class WatchingManager(socketio.Manager):  # type: ignore[misc]
             kept = self.kept.get(centre_id)
         if kept is not None and kept[0] == generation and time.monotonic() - kept[1] < MAX_AGE_S:
             return copy.copy(kept[2])
-        made = time.monotonic()
-        state = build()
-        with self.snapshot_lock:
-            self.kept[centre_id] = (generation, made, state)  # retired by any later event
+        for _ in range(REBUILDS):
+            made = time.monotonic()
+            state = build()  # yields on the database: events may reach the screen meanwhile
+            with self.snapshot_lock:
+                now = self.generation.get(centre_id, 0)
+                if now == generation:
+                    self.kept[centre_id] = (generation, made, state)  # retired by any later event
+                    break
+            # An event was delivered during the build, to this screen too (it joined its rooms
+            # first) and before this `state`: a state built before it would undo it. Again.
+            generation = now
         return copy.copy(state)
 
 
