@@ -5,8 +5,6 @@ hides a procedure, and a centre that wants it prints the procedure and its paper
 from __future__ import annotations
 
 import json
-import time
-from collections.abc import Callable
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -208,13 +206,6 @@ def hall(sqlite_url: str, clock: Clock) -> Any:
     world = build_world(app, clock.now)
     yield app, world
     app.extensions["hall.engine"].dispose()
-
-
-def wait_until(condition: Callable[[], bool], timeout: float = 8) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.05)
 
 
 def described(app: Flask, job_id: int) -> TicketDescription:

@@ -377,16 +377,6 @@ def _logo_size() -> None:
         request.max_content_length = admin.LOGO_MAX_BYTES
 
 
-def _off_hub(work: Callable[[bytes], bytes], data: bytes) -> bytes:
-    """Work on the CPU (decoding a picture, up to half a second) in a real thread, so the hub
-    serves every other greenlet meanwhile (gevent); in threading mode, in place."""
-    from gevent import monkey
-
-    if not monkey.is_module_patched("threading"):
-        return work(data)
-    return in_thread(lambda: work(data))
-
-
 @endpoint("/centre/logo", "PUT", summary="Set the centre's logo: the body is a PNG, JPEG or WebP "
           "picture of at most 2 MB and 4000 × 4000, stored re-encoded as a PNG within 600 × 600; "
           "kiosks, hall displays, tracking pages and printed tickets show it", roles=ADMIN,
@@ -397,7 +387,8 @@ def set_logo(principal: Principal) -> Any:
     session = get_session()
     noted = audit.set_aside(session)  # written with the logo, if it is stored
     end(session)  # nothing is held (SQLite's write gate above all) while the picture is decoded
-    png = _off_hub(admin.logo_png, request.get_data(cache=True))
+    data = request.get_data(cache=True)
+    png = in_thread(lambda: admin.logo_png(data))  # up to half a second of CPU, off the hub
     for entry in noted:
         audit.intend(session, entry)
     centre = admin.store_logo(session, principal.centre, png)

@@ -3,7 +3,6 @@ admins one by one or imported from the province's published file."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from flask import jsonify
@@ -35,14 +34,6 @@ def _import_size() -> None:
     """An imported list may be larger than the 64 KiB every other body is held to."""
     if request.endpoint == f"{bp.name}.import_procedures":
         request.max_content_length = IMPORT_MAX_BYTES
-
-
-def _off_hub(work: Callable[[], list[list[str]]]) -> list[list[str]]:
-    """Reading a spreadsheet of thousands of rows takes a second of CPU: in a real thread
-    under gevent, so the hub serves the screens meanwhile; in place otherwise."""
-    from gevent import monkey
-
-    return in_thread(work) if monkey.is_module_patched("threading") else work()
 
 
 def _values(body: s.ProcedureIn) -> procedures.Values:
@@ -109,7 +100,8 @@ def replace_procedure(principal: Principal, procedure_id: int, body: s.Procedure
           upload=("text/csv", imports.XLSX))
 def import_procedures(principal: Principal, query: s.ImportQuery) -> Any:
     data, mimetype = request.get_data(cache=True), request.mimetype
-    cells = _off_hub(lambda: imports.table(data, mimetype, max_rows=procedure_import.MAX_ROWS))
+    # a spreadsheet of thousands of rows is a second of CPU: off the hub
+    cells = in_thread(lambda: imports.table(data, mimetype, max_rows=procedure_import.MAX_ROWS))
     session = get_session()
     rows = procedure_import.check(session, principal.centre, cells)
     ok = not any(row.errors for row in rows)

@@ -318,8 +318,13 @@ def off_hub(app: Flask, work: Callable[[Session], T]) -> T:
 def in_thread(work: Callable[[], T]) -> T:
     """`work()` in gevent's pool of OS threads, its result or its error back in the calling
     greenlet. The error is handed back, not raised in the pool, where gevent would print it
-    as a crash (a report's unknown field, an unreadable picture: the client's errors)."""
+    as a crash (a report's unknown field, an unreadable picture: the client's errors). In
+    threading mode (no hub to keep free), in place."""
     import gevent
+    from gevent import monkey
+
+    if not monkey.is_module_patched("threading"):
+        return work()
 
     def run() -> tuple[T | None, Exception | None]:
         try:
